@@ -1,0 +1,92 @@
+"""The frame: page setup, navigation, the sidebar (language, data status) and the demo-data start.
+
+Run with ``streamlit run app.py``. The pages live in ``pages/``; each ``st.Page`` gets a ``url_path``
+that differs from its file's name, because Streamlit still knows the old ``pages/`` folder
+convention and would otherwise run a deep-linked page without this frame on a fresh server.
+"""
+
+import streamlit as st
+
+from sales_analytics import ui_cache
+from sales_analytics.db import DatabaseBusy
+from sales_analytics.i18n import DEFAULT_LANGUAGE, LANGUAGES, format_day, t
+from sales_analytics.ingest import InputError
+
+# Language: the URL (?lang=en) on a session's first run, then the sidebar switch.
+state = st.session_state
+if ui_cache.LANG_KEY not in state:
+    asked = st.query_params.get(ui_cache.LANG_KEY)
+    state[ui_cache.LANG_KEY] = asked if asked in LANGUAGES else DEFAULT_LANGUAGE
+lang = ui_cache.lang()
+
+st.set_page_config(layout="wide", page_title=t("ui.app.title", lang), page_icon=":material/bar_chart:")
+
+
+def switch_language() -> None:
+    state[ui_cache.LANG_KEY] = state["lang_switch"]
+
+
+with st.sidebar:
+    st.segmented_control(
+        "Язык / Language",
+        LANGUAGES,
+        default=lang,
+        format_func=lambda code: t(f"ui.language.{code}", code),
+        required=True,
+        key="lang_switch",
+        on_change=switch_language,
+    )
+if st.query_params.get(ui_cache.LANG_KEY) != lang:
+    st.query_params[ui_cache.LANG_KEY] = lang
+
+pages = [
+    st.Page(
+        "pages/overview.py",
+        title=t("ui.page.overview", lang),
+        icon=":material/dashboard:",
+        url_path="home",
+        default=True,
+    ),
+    st.Page(
+        "pages/upload.py", title=t("ui.page.upload", lang), icon=":material/upload_file:", url_path="data"
+    ),
+]
+page = st.navigation(pages)
+
+try:
+    if ui_cache.demo_pending():
+        with st.spinner(t("ui.demo.loading", lang)):
+            ui_cache.ensure_demo()
+    status = ui_cache.data_status()
+except DatabaseBusy:
+    st.error(t("ui.db.busy", lang), icon=":material/hourglass:")
+    st.stop()
+except InputError as error:  # the demo did not import: say so, and go on without it
+    st.warning(f"{t('ui.demo.failed', lang)}\n\n{error.message(lang)}", icon=":material/warning:")
+    status = ui_cache.data_status()
+
+with st.sidebar:
+    st.subheader(t("ui.sidebar.data", lang))
+    if status.is_demo:
+        st.badge(t("ui.demo.badge", lang), icon=":material/science:", color="orange")
+    st.caption(
+        "  \n".join(
+            [
+                t("ui.sidebar.last_sale", lang, date=format_day(status.last_sale, lang)),
+                t("ui.sidebar.last_snapshot", lang, date=format_day(status.last_snapshot, lang)),
+                t("ui.sidebar.batches", lang, count=status.batches),
+            ]
+        )
+    )
+
+if status.is_demo:
+    with st.container(border=False, key="demo_notice"):
+        st.info(t("ui.demo.notice", lang), icon=":material/science:")
+        st.button(
+            t("ui.demo.delete", lang),
+            icon=":material/delete:",
+            key="delete_demo",
+            on_click=lambda: st.toast(t("ui.demo.deleted", lang, count=ui_cache.delete_demo())),
+        )
+
+page.run()

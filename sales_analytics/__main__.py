@@ -1,0 +1,3 @@
+from sales_analytics.cli import main
+
+raise SystemExit(main())

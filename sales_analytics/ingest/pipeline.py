@@ -1,0 +1,449 @@
+"""The import, end to end: read → locate → map → normalise → validate → store (one transaction)."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import tempfile
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from sales_analytics.ingest import locate as loc
+from sales_analytics.ingest.model import (
+    FIELDS,
+    ColumnPreview,
+    ImportResult,
+    InputError,
+    Preview,
+    RowProblem,
+    SheetPreview,
+)
+from sales_analytics.ingest.read import RawSheet, read_file
+from sales_analytics.ingest.store import archive, existing_batch, sha256, store_batch
+
+_SQL = Path(__file__).resolve().parent / "sql"
+Progress = Callable[[float, str], None]
+
+# Row-level text fields that only need the raw cell; all fields get a <name>_raw column.
+_KEY_FIGURE = {
+    "sales": ("amount", "date", "price"),
+    "deals": ("amount",),
+    "plan": ("plan",),
+}
+
+
+def _sql(name: str) -> str:
+    return (_SQL / f"{name}.sql").read_text(encoding="utf-8")
+
+
+def install_parsers(con: duckdb.DuckDBPyConnection) -> None:
+    """The cell parsers (``sa_money``, ``sa_date``, ``sa_month`` …) as temp macros on ``con``."""
+    con.execute(_sql("parse_macros"))
+
+
+def client_key(name: str) -> str:
+    """A client's key (SPEC.md "Client identity"), from the same SQL the import uses."""
+    con = duckdb.connect()
+    install_parsers(con)
+    return con.execute("SELECT sa_client_key($s)", {"s": name}).fetchone()[0]
+
+
+_DATE_IN_NAME = (
+    (re.compile(r"(?<!\d)(\d{4})[-_.](\d{2})[-_.](\d{2})(?!\d)"), (1, 2, 3)),
+    (re.compile(r"(?<!\d)(\d{2})[-_.](\d{2})[-_.](\d{4})(?!\d)"), (3, 2, 1)),
+)
+
+
+def snapshot_date_from_name(file_name: str) -> date | None:
+    """``forecast_2026-11-16.xlsx`` or ``Прогноз 16.11.2026.xlsx`` -> 2026-11-16."""
+    for pattern, (y, m, d) in _DATE_IN_NAME:
+        match = pattern.search(Path(file_name).name)
+        if match:
+            try:
+                return date(int(match.group(y)), int(match.group(m)), int(match.group(d)))
+            except ValueError:
+                continue
+    return None
+
+
+class _Workspace:
+    """The sheets of one file, loaded, located and mapped in a private in-memory DuckDB.
+
+    Staging never touches the company database: only the typed, checked rows reach it, inside the
+    caller's transaction. (It also keeps ``rowid`` equal to the file order, which it is not for
+    rows written inside an open transaction.)
+    """
+
+    def __init__(self, data: bytes, file_name: str, kind: str | None, mapping, year: int | None):
+        self.con = duckdb.connect()
+        self.file_name = file_name
+        self.tmp = Path(tempfile.mkdtemp(prefix="sa_import_"))
+        self.tables: list[str] = []
+        self.skipped_sheets: dict[str, str] = {}
+        self.located: list[loc.LocatedSheet] = []
+        self.raw: list[RawSheet] = []
+        try:
+            self._prepare(data, kind, mapping, year)
+        except BaseException:
+            self.close()
+            raise
+
+    def _prepare(self, data, kind, mapping, year):
+        if kind is not None and kind not in ("sales", "deals", "plan"):
+            raise InputError([RowProblem(file=self.file_name, code="bad_mapping", detail=f"kind {kind!r}")])
+        if mapping:
+            bad = [v for v in mapping.values() if v is not None and v not in FIELDS]
+            if bad:
+                raise InputError([RowProblem(file=self.file_name, code="bad_mapping", detail=", ".join(bad))])
+        self.raw = read_file(data, self.file_name, self.tmp)
+        install_parsers(self.con)
+        for index, sheet in enumerate(self.raw):
+            table = f"sa_raw_{index}"
+            try:
+                sheet.load(self.con, table)
+            except InputError as error:
+                raise InputError([
+                    RowProblem(file=self.file_name, sheet=sheet.name, code=p.code, row=p.row, detail=p.detail)
+                    for p in error.problems
+                ]) from error
+            self.tables.append(table)
+            label = sheet.name or self.file_name
+            if sheet.hidden:
+                self.skipped_sheets[label] = "sheet_hidden"
+                continue
+            located = loc.locate_sheet(self.con, sheet, index, table, year, self.file_name)
+            if located is None:
+                self.skipped_sheets[label] = "sheet_no_header"
+                continue
+            self.located.append(located)
+        self.kind_guessed = kind is None
+        self.kind = kind or loc.guess_kind(self.located, self.file_name)
+        for located in self.located:
+            loc.settle(located, self.kind, mapping)
+
+    def close(self):
+        self.con.close()
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    # -- checks ------------------------------------------------------------------------------------
+
+    def structural_problems(self) -> list[RowProblem]:
+        """File-level problems: no sheet with a header, a required column missing, a year unknown."""
+        if not self.located:
+            looked_for = "Дата/Date, Клиент/Client, Сумма/Amount, План/Plan …"
+            if self.skipped_sheets and all(v == "sheet_hidden" for v in self.skipped_sheets.values()):
+                return [RowProblem(file=self.file_name, code="no_sheets")]
+            return [RowProblem(file=self.file_name, code="no_header", detail=looked_for)]
+        problems = []
+        for located in self.located:
+            for name in loc.missing_required(located, self.kind):
+                problems.append(RowProblem(file=self.file_name, sheet=located.sheet.name, code="missing_column",
+                                           row=located.sheet.row_number(located.header_rec), detail=name))
+            if self.kind == "plan" and any(m is None for m in located.wide_months.values()):
+                problems.append(RowProblem(file=self.file_name, sheet=located.sheet.name, code="no_year",
+                                           row=located.sheet.row_number(located.header_rec)))
+        return problems
+
+    # -- normalise ---------------------------------------------------------------------------------
+
+    def build_mapped(self) -> None:
+        """``sa_mapped``: every row under each header, with the mapped cells under field names."""
+        slots = max((len(s.wide_months) for s in self.located), default=0) if self.kind == "plan" else 0
+        selects, params = [], {}
+        for located in self.located:
+            i = located.index
+            width = located.sheet.width
+            by_field = {f: c for c, f in located.fields.items()}
+            cells = [f"c{c}" for c in range(width)]
+            nonempty = " + ".join(f"(coalesce(length(trim({c})), 0) > 0)::INTEGER" for c in cells) or "0"
+            first_text = "coalesce(" + ", ".join(f"nullif(trim({c}), '')" for c in cells) + ", NULL)"
+            key_cells = [f"c{by_field[f]}" for f in _KEY_FIGURE[self.kind] if f in by_field]
+            key_cells += [f"c{c}" for c in located.wide_months]
+            # a row holds figures when a key cell has a digit; parsing (and its errors) comes later
+            key_ok = " OR ".join(f"regexp_matches({c}, '[0-9]')" for c in key_cells) or "false"
+            columns = [
+                f"{i} AS sheet_index",
+                f"$sheet_{i} AS sheet",
+                "rowid AS rec",
+                located.sheet.row_number_sql("rowid") + " AS row_no",
+                f"{nonempty} AS nonempty",
+                f"{first_text} AS first_text",
+                f"({key_ok}) AS key_ok",
+                f"{'manager' not in by_field} AS manager_missing",
+                f"{'department' not in by_field} AS department_missing",
+                f"$sheet_manager_{i} AS sheet_manager",
+                f"{self.kind == 'plan'} AS is_plan",
+            ]
+            columns += [f"c{by_field[f]} AS {f}_raw" if f in by_field else f"NULL::VARCHAR AS {f}_raw" for f in FIELDS]
+            month_columns = list(located.wide_months)
+            columns += [
+                f"c{month_columns[k]} AS m_{k}" if k < len(month_columns) else f"NULL::VARCHAR AS m_{k}"
+                for k in range(slots)
+            ]
+            # Identifiers and literals here are our own (cN, field names, numbers); cell text and
+            # sheet names are bound parameters.
+            selects.append(
+                "SELECT " + ", ".join(columns) + f" FROM {located.table} WHERE rowid > {located.header_rec}"
+            )
+            params[f"sheet_{i}"] = located.sheet.name
+            params[f"sheet_manager_{i}"] = located.sheet_manager
+        self.con.execute("CREATE OR REPLACE TEMP TABLE sa_mapped AS " + " UNION ALL BY NAME ".join(selects), params)
+        self.con.execute(_sql("classify_rows"))
+        if self.kind == "plan":
+            self._build_plan_cells(slots)
+
+    def _build_plan_cells(self, slots: int) -> None:
+        months = []
+        for located in self.located:
+            for k, (column, month) in enumerate(located.wide_months.items()):
+                months.append({"sheet_index": located.index, "slot": f"m_{k}", "month": month, "plan_column": column})
+        long_rows = (
+            "SELECT *, NULL::DATE AS month_fixed, plan_raw AS plan_cell, NULL::INTEGER AS plan_column "
+            "FROM sa_classified WHERE is_data"
+        )
+        if not months:
+            sql = "CREATE OR REPLACE TEMP TABLE sa_plan_cells AS SELECT * REPLACE (plan_cell AS plan_raw) FROM ({q})"
+            self.con.execute(sql.format(q=long_rows))
+            return
+        frame = pd.DataFrame(months)
+        self.con.register("sa_wide_months", frame)
+        slot_list = ", ".join(f"m_{k}" for k in range(slots))
+        sql = (
+            "CREATE OR REPLACE TEMP TABLE sa_plan_cells AS "
+            "SELECT u.* EXCLUDE (slot, cell, plan_raw), w.month AS month_fixed, u.cell AS plan_raw, "
+            "w.plan_column FROM (UNPIVOT (SELECT * FROM sa_classified WHERE is_data) ON {slots} "
+            "INTO NAME slot VALUE cell) AS u JOIN sa_wide_months AS w USING (sheet_index, slot)"
+        )
+        self.con.execute(sql.format(slots=slot_list))
+        self.con.unregister("sa_wide_months")
+
+    def stage(self, year: int | None) -> None:
+        self.build_mapped()
+        stage_sql = _sql(f"stage_{self.kind}")
+        self.con.execute(stage_sql, {"year": year} if self.kind == "plan" else {})
+
+    def row_problems(self) -> list[RowProblem]:
+        rows = self.con.execute(_sql(f"problems_{self.kind}")).fetchall()
+        by_index = {s.index: s for s in self.located}
+        problems = []
+        for row in rows:
+            sheet_index, row_no, field, value, code = row[:5]
+            located = by_index[sheet_index]
+            column = None
+            plan_column = row[5] if len(row) > 5 else None
+            if plan_column is not None:
+                column = located.column_ref(int(plan_column))
+            elif located.column_of(field) is not None:
+                column = located.column_ref(located.column_of(field))
+            problems.append(RowProblem(
+                file=self.file_name, sheet=located.sheet.name, row=int(row_no), column=column, value=value,
+                code=code, detail=_field_label(field),
+            ))
+        return problems
+
+    def drop_rows(self, problems: list[RowProblem]) -> None:
+        names = {s.sheet.name: s.index for s in self.located}
+        keys = pd.DataFrame({"sheet_index": [names[p.sheet] for p in problems], "row_no": [p.row for p in problems]})
+        self.con.register("sa_bad_rows", keys)
+        self.con.execute(
+            "DELETE FROM sa_staged WHERE (sheet_index, row_no) IN (SELECT (sheet_index, row_no) FROM sa_bad_rows)"
+        )
+        self.con.unregister("sa_bad_rows")
+
+    def warnings(self) -> dict[str, int]:
+        counts = dict(self.con.execute(
+            """
+            SELECT 'subtotal_rows', count(*) FILTER (WHERE is_subtotal) FROM sa_classified
+            UNION ALL SELECT 'group_rows', count(*) FILTER (WHERE is_label) FROM sa_classified
+            UNION ALL SELECT 'note_rows', count(*) FILTER (WHERE NOT is_data AND NOT is_label AND NOT is_subtotal)
+                FROM sa_classified
+            """
+        ).fetchall())
+        if self.kind == "sales":
+            counts.update(dict(self.con.execute(
+                "SELECT 'returns', count(*) FILTER (WHERE amount < 0) FROM sa_staged "
+                "UNION ALL SELECT 'amount_from_price', count(*) FILTER (WHERE amount_from_price) FROM sa_staged"
+            ).fetchall()))
+        if self.kind == "deals":
+            counts.update(dict(self.con.execute(
+                "SELECT 'probability_missing', count(*) FILTER (WHERE probability_missing) FROM sa_staged "
+                "UNION ALL SELECT 'month_missing', count(*) FILTER (WHERE month_missing) FROM sa_staged "
+                "UNION ALL SELECT 'status_unknown', count(*) FILTER (WHERE status_unknown) FROM sa_staged"
+            ).fetchall()))
+        for reason in self.skipped_sheets.values():
+            counts[reason] = counts.get(reason, 0) + 1
+        return {k: int(v) for k, v in counts.items() if v}
+
+    def data_rows(self) -> int:
+        return self.con.execute("SELECT count(*) FROM sa_staged").fetchone()[0]
+
+
+def _field_label(field: str) -> str:
+    from sales_analytics.i18n import t
+
+    return t(f"field.{field}", "ru") + " / " + t(f"field.{field}", "en")
+
+
+def preview_file(
+    data: bytes,
+    file_name: str,
+    kind: str | None = None,
+    *,
+    mapping: dict[str, str | None] | None = None,
+    year: int | None = None,
+    sample_rows: int = 8,
+) -> Preview:
+    """What the importer sees in the file, with nothing stored: kind, header, mapping, first rows.
+
+    File-level problems (unreadable, no header, a required column missing) come back in
+    ``problems``; they would refuse the import.
+    """
+    try:
+        work = _Workspace(data, file_name, kind, mapping, year)
+    except InputError as error:
+        return Preview(file_name=file_name, kind=kind or "sales", kind_guessed=kind is None, sheets=[],
+                       snapshot_date=snapshot_date_from_name(file_name), year=year, problems=error.problems)
+    try:
+        sheets = []
+        for located in work.located:
+            sheets.append(_sheet_preview(work.con, located, sample_rows))
+        for name, reason in work.skipped_sheets.items():
+            sheets.append(SheetPreview(name=name, header_row=None, header_rows=0, columns=[],
+                                       sample=pd.DataFrame(), skipped=reason))
+        years = [m.year for s in work.located for m in s.wide_months.values() if m is not None]
+        return Preview(
+            file_name=file_name, kind=work.kind, kind_guessed=work.kind_guessed, sheets=sheets,
+            snapshot_date=snapshot_date_from_name(file_name),
+            year=min(years) if years else year, problems=work.structural_problems(),
+        )
+    finally:
+        work.close()
+
+
+def _sheet_preview(con, located: loc.LocatedSheet, sample_rows: int) -> SheetPreview:
+    columns = [
+        ColumnPreview(
+            letter=located.sheet.letters[c],
+            header=located.headers[c],
+            field=located.fields.get(c) or ("month" if c in located.wide_months else None),
+        )
+        for c in range(located.sheet.width)
+    ]
+    sql = "SELECT * FROM {t} WHERE rowid > $h ORDER BY rowid LIMIT $n"
+    rows = con.execute(sql.format(t=located.table), {"h": located.header_rec, "n": sample_rows}).fetchall()
+    names = []
+    for column in columns:
+        name = column.header or column.letter
+        names.append(name if name not in names else f"{name} ({column.letter})")
+    missing = located.missing_group_fields
+    return SheetPreview(
+        name=located.sheet.name or located.sheet.letters[0],
+        header_row=located.sheet.row_number(located.header_rec),
+        header_rows=located.header_rows,
+        columns=columns,
+        sample=pd.DataFrame(rows, columns=names, dtype="object"),
+        group_field=missing[0] if missing else None,
+        sheet_fills="manager" if located.sheet_manager else None,
+        wide_months=[(located.headers[c], m) for c, m in located.wide_months.items()],
+    )
+
+
+def guess_kind(data: bytes, file_name: str) -> str:
+    """sales, deals or plan, from the file's headers and name."""
+    return preview_file(data, file_name).kind
+
+
+def import_file(
+    con: duckdb.DuckDBPyConnection,
+    data: bytes,
+    file_name: str,
+    kind: str | None = None,
+    *,
+    as_of: date | None = None,
+    year: int | None = None,
+    skip_invalid: bool = False,
+    mapping: dict[str, str | None] | None = None,
+    archive_dir: Path | None = None,
+    is_demo: bool = False,
+    uploaded_by: str | None = None,
+    progress: Progress | None = None,
+    own_transaction: bool = True,
+) -> ImportResult:
+    """Import one file as one batch: every row or none.
+
+    Rejected rows refuse the whole file (``InputError`` listing each with file, sheet, row, column,
+    value and reason) unless ``skip_invalid``, which imports the valid rows and lists the others.
+    Subtotal rows are never data; group headings fill the manager (or department) the file lacks.
+    Deals belong to the snapshot ``as_of``, else the date in the file name, else today. The same
+    file (by SHA-256) is never imported twice. With ``own_transaction=False`` the caller holds the
+    transaction (the CLI imports several files all or nothing).
+    """
+    report = progress or (lambda fraction, stage: None)
+    digest = sha256(data)
+    duplicate = existing_batch(con, digest)
+    if duplicate is not None:
+        raise InputError([RowProblem(file=file_name, code="duplicate_file", detail=str(duplicate))])
+    report(0.05, "read")
+    work = _Workspace(data, file_name, kind, mapping, year)
+    try:
+        problems = work.structural_problems()
+        if problems:
+            raise InputError(problems)
+        report(0.3, "normalise")
+        work.stage(year)
+        report(0.6, "validate")
+        problems = work.row_problems()
+        if problems and not skip_invalid:
+            raise InputError(problems)
+        if problems:
+            work.drop_rows(problems)
+        if work.data_rows() == 0:
+            raise InputError(problems or [RowProblem(file=file_name, code="no_data")])
+        warnings = work.warnings()
+        snapshot = None
+        if work.kind == "deals":
+            snapshot = as_of or snapshot_date_from_name(file_name) or date.today()
+        report(0.75, "store")
+        sheets = [s.sheet.name or file_name for s in work.located]
+        mapping_used = {
+            (s.sheet.name or ""): {s.sheet.letters[c]: f for c, f in sorted(s.fields.items())} for s in work.located
+        }
+        con.register("sa_staged", work.con.sql("SELECT * FROM sa_staged").to_arrow_table())
+        if own_transaction:
+            con.begin()
+        try:
+            archive_path = archive(data, digest, file_name, archive_dir)
+            batch_id, totals = store_batch(
+                con, kind=work.kind, file_name=file_name, digest=digest, archive_path=archive_path,
+                sheets=sheets, snapshot=snapshot, warnings=warnings,
+                skipped=[_problem_dict(p) for p in problems], mapping=mapping_used,
+                is_demo=is_demo, uploaded_by=uploaded_by,
+            )
+            if own_transaction:
+                con.commit()
+        except BaseException:
+            if own_transaction:
+                con.rollback()
+            raise
+        finally:
+            con.unregister("sa_staged")
+        report(1.0, "done")
+        return ImportResult(
+            batch_id=batch_id, kind=work.kind, file_name=file_name, sha256=digest, sheets=sheets,
+            rows=totals["rows"], amount_total=totals["amount"], margin_total=totals["margin"],
+            period_from=totals["period_from"], period_to=totals["period_to"], snapshot_date=snapshot,
+            warnings=warnings, skipped=problems, replaced_rows=totals["replaced"],
+        )
+    finally:
+        work.close()
+
+
+def _problem_dict(problem: RowProblem) -> dict:
+    return {
+        "sheet": problem.sheet, "row": problem.row, "column": problem.column,
+        "value": problem.value, "code": problem.code, "detail": problem.detail,
+    }

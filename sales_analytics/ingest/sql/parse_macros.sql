@@ -1,0 +1,159 @@
+-- Parsers for the cell values real files hold, applied to whole columns at once.
+-- Every parser returns NULL for what it cannot read; the validate step turns that into a located error.
+
+-- Text: white space (no-break and thin spaces too) collapsed, empty as NULL.
+-- (CASE evaluates its branches lazily, so the cheap test runs first and the regex only where needed.)
+CREATE OR REPLACE TEMP MACRO sa_text(s) AS
+    CASE
+        WHEN regexp_matches(s, '\s\s|[\t\r\n\x{00A0}\x{202F}\x{2007}\x{2009}]')
+            THEN nullif(trim(regexp_replace(s, '[\s\x{00A0}\x{202F}\x{2007}\x{2009}]+', ' ', 'g')), '')
+        ELSE nullif(trim(s), '')
+    END;
+
+-- A number written as people write it, as plain text DuckDB can cast:
+-- "12 345,67" "12345.67" "12 345,67 ₽" "(1 234)" "-1 234,50" "1,234,567.89" "70%" -> "12345.67" …
+CREATE OR REPLACE TEMP MACRO sa_numtext_strip(s) AS
+    regexp_replace(
+        lower(s),
+        '[\s\x{00A0}\x{202F}\x{2007}\x{2009}''%₽$€]|руб\.?|р\.|rub|eur|usd',
+        '',
+        'g'
+    );
+CREATE OR REPLACE TEMP MACRO sa_numtext_sign(s) AS
+    CASE WHEN regexp_full_match(s, '\(.*\)') THEN '-' || trim(s, '()') ELSE s END;
+CREATE OR REPLACE TEMP MACRO sa_numtext_sep(s) AS
+    CASE
+        -- both separators: the last one is the decimal point
+        WHEN contains(s, ',') AND contains(s, '.') THEN
+            CASE WHEN strpos(reverse(s), ',') < strpos(reverse(s), '.')
+                 THEN replace(replace(s, '.', ''), ',', '.')
+                 ELSE replace(s, ',', '') END
+        -- several commas: thousands separators; one comma: the Russian decimal comma
+        WHEN regexp_full_match(s, '-?\d{1,3}(,\d{3}){2,}') THEN replace(s, ',', '')
+        ELSE replace(s, ',', '.')
+    END;
+CREATE OR REPLACE TEMP MACRO sa_numtext(s) AS
+    sa_numtext_sep(sa_numtext_sign(sa_numtext_strip(s)));
+
+-- Money, exact to the kopeck (more decimals are rounded half away from zero).
+-- Fast paths first: a plain number (as spreadsheets give), then "12 345,67" with spaces and a
+-- decimal comma; everything else goes through sa_numtext.
+CREATE OR REPLACE TEMP MACRO sa_money_plain(s) AS TRY_CAST(s AS DECIMAL(18, 2));
+CREATE OR REPLACE TEMP MACRO sa_money_spaced(s) AS
+    TRY_CAST(replace(replace(replace(s, ' ', ''), chr(160), ''), ',', '.') AS DECIMAL(18, 2));
+CREATE OR REPLACE TEMP MACRO sa_money(s) AS
+    CASE
+        WHEN s IS NULL THEN NULL
+        WHEN sa_money_plain(s) IS NOT NULL THEN sa_money_plain(s)
+        WHEN sa_money_spaced(s) IS NOT NULL THEN sa_money_spaced(s)
+        WHEN TRY_CAST(sa_numtext(s) AS DECIMAL(18, 2)) IS NOT NULL THEN TRY_CAST(sa_numtext(s) AS DECIMAL(18, 2))
+        WHEN regexp_full_match(sa_numtext(s), '-?[0-9.]+e[-+]?[0-9]+')
+            THEN TRY_CAST(TRY_CAST(sa_numtext(s) AS DOUBLE) AS DECIMAL(18, 2))
+    END;
+
+CREATE OR REPLACE TEMP MACRO sa_quantity(s) AS TRY_CAST(sa_numtext(s) AS DECIMAL(18, 4));
+
+-- A probability: "70%", "70", "0,7", "0.7" -> 0.7. Above 1 reads as a percentage.
+CREATE OR REPLACE TEMP MACRO sa_probability_raw(s) AS TRY_CAST(sa_numtext(s) AS DECIMAL(18, 6));
+CREATE OR REPLACE TEMP MACRO sa_probability(s) AS
+    CASE
+        WHEN sa_probability_raw(s) IS NULL THEN NULL
+        WHEN contains(s, '%') OR sa_probability_raw(s) > 1
+            THEN CAST(sa_probability_raw(s) / 100 AS DECIMAL(7, 4))
+        ELSE CAST(sa_probability_raw(s) AS DECIMAL(7, 4))
+    END;
+
+-- A day: an Excel date (read as "2026-11-16 00:00:00"), "16.11.2026", "2026-11-16", "16/11/2026",
+-- "16.11.26", or an Excel serial day number.
+CREATE OR REPLACE TEMP MACRO sa_date(s) AS
+    CASE
+        WHEN s IS NULL THEN NULL
+        WHEN try_strptime(s, '%Y-%m-%d %H:%M:%S') IS NOT NULL THEN CAST(try_strptime(s, '%Y-%m-%d %H:%M:%S') AS DATE)
+        WHEN length(s) = 10 AND try_strptime(s, '%d.%m.%Y') IS NOT NULL THEN CAST(try_strptime(s, '%d.%m.%Y') AS DATE)
+        WHEN regexp_full_match(trim(s), '[0-9]{5}(\.[0-9]+)?')
+             AND TRY_CAST(trim(s) AS DOUBLE) BETWEEN 20000 AND 80000
+            THEN DATE '1899-12-30' + CAST(floor(CAST(trim(s) AS DOUBLE)) AS INTEGER)
+        ELSE CAST(try_strptime(trim(s), [
+            '%Y-%m-%d %H:%M:%S', '%Y-%m-%d', '%d.%m.%y', '%d.%m.%Y', '%d.%m.%Y %H:%M:%S', '%d.%m.%Y %H:%M',
+            '%d/%m/%Y', '%d/%m/%Y %H:%M:%S', '%Y-%m-%dT%H:%M:%S', '%Y-%m-%d %H:%M:%S.%f'
+        ]) AS DATE)
+    END;
+
+-- A month name (Russian or English, any case, full, short or genitive) -> 1..12.
+CREATE OR REPLACE TEMP MACRO sa_month_number(name) AS
+    CASE
+        WHEN left(lower(name), 3) IN ('мая', 'май') THEN 5
+        ELSE nullif(((list_position(
+            ['янв', 'фев', 'мар', 'апр', 'ма_', 'июн', 'июл', 'авг', 'сен', 'окт', 'ноя', 'дек',
+             'jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'],
+            left(lower(name), 3)) - 1) % 12) + 1, 0)
+    END;
+
+CREATE OR REPLACE TEMP MACRO sa_year(y) AS
+    CASE WHEN length(y) = 2 THEN 2000 + CAST(y AS INTEGER) ELSE CAST(y AS INTEGER) END;
+
+-- A month, as its first day: "2026-12", "12.2026", "декабрь 2026", "Дек 26", "янв.26", a date in
+-- the month; a month name alone takes default_year (NULL when unknown).
+CREATE OR REPLACE TEMP MACRO sa_month(s, default_year) AS
+    CASE
+        WHEN regexp_full_match(trim(s), '(\d{4})[-./](\d{1,2})')
+            THEN try(make_date(
+                CAST(regexp_extract(trim(s), '(\d{4})[-./](\d{1,2})', 1) AS INTEGER),
+                CAST(regexp_extract(trim(s), '(\d{4})[-./](\d{1,2})', 2) AS INTEGER), 1))
+        WHEN regexp_full_match(trim(s), '(\d{1,2})[-./](\d{4})')
+            THEN try(make_date(
+                CAST(regexp_extract(trim(s), '(\d{1,2})[-./](\d{4})', 2) AS INTEGER),
+                CAST(regexp_extract(trim(s), '(\d{1,2})[-./](\d{4})', 1) AS INTEGER), 1))
+        WHEN regexp_full_match(lower(trim(s)), '([a-zа-яё]+)\.?[\s\-]*''?(\d{4}|\d{2})( г\.?| года?)?')
+             AND sa_month_number(regexp_extract(lower(trim(s)), '([a-zа-яё]+)', 1)) IS NOT NULL
+            THEN make_date(
+                sa_year(regexp_extract(lower(trim(s)), '(\d{4}|\d{2})', 1)),
+                sa_month_number(regexp_extract(lower(trim(s)), '([a-zа-яё]+)', 1)), 1)
+        WHEN regexp_full_match(lower(trim(s)), '[a-zа-яё]+\.?')
+             AND sa_month_number(trim(s, '.')) IS NOT NULL
+             AND (length(trim(s, '.')) >= 3)
+            THEN CASE WHEN default_year IS NOT NULL
+                      THEN make_date(CAST(default_year AS INTEGER), sa_month_number(trim(s, '.')), 1) END
+        ELSE date_trunc('month', sa_date(s))::DATE
+    END;
+
+-- Deal status: open (default), won, lost; NULL for a text we do not know (counted as open, reported).
+CREATE OR REPLACE TEMP MACRO sa_status(s) AS
+    CASE
+        WHEN sa_text(s) IS NULL THEN 'open'
+        WHEN regexp_matches(lower(s), '^\s*(в работе|открыт|активн|новая|новый|open|in progress|active|new)')
+            THEN 'open'
+        WHEN regexp_matches(lower(s), '^\s*(выигр|оплач|успешн|закрыта успешно|won|closed won|paid)')
+            THEN 'won'
+        WHEN regexp_matches(lower(s), '^\s*(проигр|отказ|отмен|закрыта неуспешно|lost|closed lost|cancel)')
+            THEN 'lost'
+        ELSE NULL
+    END;
+
+-- A client's key (SPEC.md "Client identity"): legal forms removed wherever they stand, quotes of
+-- every kind removed, ё read as е, case folded, white space collapsed.
+CREATE OR REPLACE TEMP MACRO sa_client_key(s) AS
+    array_to_string(list_filter(
+        string_split(
+            regexp_replace(
+                regexp_replace(
+                    replace(lower(s), 'ё', 'е'),
+                    '(общество с ограниченной ответственностью|закрытое акционерное общество|'
+                    || 'открытое акционерное общество|публичное акционерное общество|'
+                    || 'непубличное акционерное общество|акционерное общество|'
+                    || 'индивидуальный предприниматель)',
+                    ' ', 'g'),
+                '[«»"“”„‟‘’‚`''.,;:()\s\x{00A0}]+', ' ', 'g'),
+            ' '),
+        lambda w: w <> '' AND w NOT IN (
+            'ооо', 'оао', 'зао', 'пао', 'ао', 'нао', 'ип', 'чп', 'тоо', 'одо', 'пк', 'гк', 'нко', 'ано',
+            'фгуп', 'муп', 'гуп', 'llc', 'ltd', 'inc', 'gmbh', 'corp', 'plc', 'jsc', 'ojsc', 'cjsc', 'ag', 'sa'
+        )), ' ');
+
+-- Subtotal rows: "Итого", "Итого Иванов", "Всего", "Total", "Grand total" … are never data.
+CREATE OR REPLACE TEMP MACRO sa_is_subtotal(s) AS
+    CASE
+        WHEN left(lower(ltrim(s)), 1) IN ('и', 'в', 't', 's', 'g')
+            THEN regexp_matches(lower(trim(s)), '^(итого|итог|всего|total|subtotal|grand total|sum total)([^a-zа-яё]|$)')
+        ELSE false
+    END;

@@ -1,0 +1,213 @@
+"""Step 6, store: a batch record, its rows, what it replaces, and the client list, in one transaction.
+
+A later batch replaces rows of earlier ones within its scope (SPEC.md: re-uploading a manager's week
+replaces that manager's rows of that date):
+
+- sales: the same department, dated within the new file's first..last date (a re-exported period);
+- deals: the same manager on the same snapshot date;
+- plan: the same department and manager, within the new file's months.
+
+Replaced rows are kept, marked ``superseded_by``; undoing the later batch brings them back.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+
+from sales_analytics.db import bump_data_version
+
+_INSERT_SALES = """
+INSERT INTO sales (batch_id, source_sheet, source_row, sale_date, client_key, client_name, manager,
+                   department, amount, margin, product, document)
+SELECT $batch, sheet, row_no, sale_date, client_key, client_name, manager, department, amount, margin,
+       product, document
+FROM sa_staged ORDER BY sheet_index, row_no
+"""
+
+_INSERT_DEALS = """
+INSERT INTO deals (batch_id, snapshot_date, source_sheet, source_row, deal_id, client_key, client_name,
+                   manager, department, product, amount, margin, expected_month, probability,
+                   probability_missing, stage, status, status_text)
+SELECT $batch, $snapshot, sheet, row_no, deal_id, client_key, client_name, manager, department, product,
+       amount, margin, expected_month, probability, probability_missing, stage, status, status_text
+FROM sa_staged ORDER BY sheet_index, row_no
+"""
+
+_INSERT_PLAN = """
+INSERT INTO plan (batch_id, source_sheet, source_row, month, department, manager, plan_amount)
+SELECT $batch, sheet, row_no, month, department, manager, plan_amount
+FROM sa_staged ORDER BY sheet_index, row_no, month
+"""
+
+_SCOPES = {
+    "sales": """
+        INSERT INTO batch_scopes
+        SELECT $batch, coalesce(department, ''), min(min(sale_date)) OVER (), max(max(sale_date)) OVER ()
+        FROM sa_staged GROUP BY ALL
+    """,
+    "deals": """
+        INSERT INTO batch_scopes
+        SELECT DISTINCT $batch, coalesce(manager, ''), $snapshot, $snapshot FROM sa_staged
+    """,
+    "plan": """
+        INSERT INTO batch_scopes
+        SELECT $batch, coalesce(department, '') || '|' || coalesce(manager, ''), min(month), max(month)
+        FROM sa_staged GROUP BY ALL
+    """,
+}
+
+# For each kind: the row's scope key and date, matched against later batches' scopes.
+_SUPERSEDE = {
+    "sales": ("sales", "coalesce(t.department, '')", "t.sale_date"),
+    "deals": ("deals", "coalesce(t.manager, '')", "t.snapshot_date"),
+    "plan": ("plan", "coalesce(t.department, '') || '|' || coalesce(t.manager, '')", "t.month"),
+}
+
+_RESET_TEMPLATE = """
+UPDATE {table} SET superseded_by = NULL
+WHERE superseded_by IS NOT NULL
+  AND superseded_by NOT IN (SELECT batch_id FROM import_batches WHERE deleted_at IS NULL)
+"""
+
+_RESOLVE_TEMPLATE = """
+UPDATE {table} SET superseded_by = later.batch_id
+FROM (
+    SELECT t.rowid AS row_id, min(s.batch_id) AS batch_id
+    FROM {table} AS t
+    JOIN batch_scopes AS s
+      ON s.batch_id > t.batch_id AND s.scope_key = {key} AND {day} BETWEEN s.date_from AND s.date_to
+    JOIN import_batches AS b ON b.batch_id = s.batch_id AND b.deleted_at IS NULL AND b.kind = $kind
+    WHERE t.superseded_by IS NULL AND t.batch_id < $below
+    GROUP BY t.rowid
+) AS later
+WHERE {table}.rowid = later.row_id
+"""
+
+
+def resolve_supersession(con: duckdb.DuckDBPyConnection, below: int = 2**31 - 1) -> int:
+    """Mark every row that a later, live batch replaces; un-mark rows whose replacer was deleted.
+
+    ``below`` limits the work to rows of batches older than it (an import only affects those).
+    """
+    changed = 0
+    for kind, (table, key, day) in _SUPERSEDE.items():
+        con.execute(_RESET_TEMPLATE.format(table=table))
+        changed += con.execute(_RESOLVE_TEMPLATE.format(table=table, key=key, day=day),
+                               {"kind": kind, "below": below}).fetchone()[0]
+    return changed
+
+
+def refresh_clients(con: duckdb.DuckDBPyConnection) -> None:
+    """Rebuild the client list: one row per key, shown under its most frequent spelling."""
+    con.execute("DELETE FROM clients")
+    con.execute(
+        """
+        INSERT INTO clients
+        WITH names AS (
+            SELECT client_key, client_name, count(*) AS uses FROM (
+                SELECT client_key, client_name FROM current_sales
+                UNION ALL
+                SELECT client_key, client_name FROM deals WHERE superseded_by IS NULL
+            ) GROUP BY ALL
+        )
+        SELECT client_key, first(client_name ORDER BY uses DESC, client_name), count(*) FROM names GROUP BY client_key
+        """
+    )
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def existing_batch(con: duckdb.DuckDBPyConnection, digest: str) -> int | None:
+    row = con.execute(
+        "SELECT batch_id FROM import_batches WHERE sha256 = $h AND deleted_at IS NULL ORDER BY batch_id LIMIT 1",
+        {"h": digest},
+    ).fetchone()
+    return row[0] if row else None
+
+
+def archive(data: bytes, digest: str, file_name: str, archive_dir: Path | None) -> str | None:
+    """Keep the uploaded bytes as ``<sha256>.<ext>`` so every import can be audited and rebuilt."""
+    if archive_dir is None:
+        return None
+    archive_dir.mkdir(parents=True, exist_ok=True)
+    suffix = Path(file_name).suffix.lower() or ".bin"
+    path = archive_dir / f"{digest}{suffix}"
+    if not path.exists():
+        partial = path.with_suffix(path.suffix + ".part")
+        partial.write_bytes(data)
+        partial.replace(path)
+    return str(path)
+
+
+def store_batch(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    kind: str,
+    file_name: str,
+    digest: str,
+    archive_path: str | None,
+    sheets: list[str],
+    snapshot: date | None,
+    warnings: dict[str, int],
+    skipped: list[dict],
+    mapping: dict,
+    is_demo: bool,
+    uploaded_by: str | None,
+) -> tuple[int, dict]:
+    """Insert the staged rows (``sa_staged``, minus rejected rows already removed) as a new batch.
+
+    The caller holds the transaction. Returns the batch id and its totals.
+    """
+    totals = _totals(con, kind)
+    batch_id = con.execute(
+        """
+        INSERT INTO import_batches (kind, file_name, sha256, archive_path, sheets, snapshot_date, row_count,
+            skipped_count, amount_total, margin_total, period_from, period_to, warnings, skipped, mapping,
+            is_demo, uploaded_by)
+        VALUES ($kind, $file, $sha, $archive, $sheets, $snapshot, $rows, $skipped_count, $amount, $margin,
+                $from, $to, $warnings, $skipped, $mapping, $demo, $by)
+        RETURNING batch_id
+        """,
+        {
+            "kind": kind, "file": file_name, "sha": digest, "archive": archive_path, "sheets": sheets,
+            "snapshot": snapshot, "rows": totals["rows"], "skipped_count": len(skipped),
+            "amount": totals["amount"], "margin": totals["margin"], "from": totals["period_from"],
+            "to": totals["period_to"], "warnings": json.dumps(warnings, ensure_ascii=False),
+            "skipped": json.dumps(skipped, ensure_ascii=False), "mapping": json.dumps(mapping, ensure_ascii=False),
+            "demo": is_demo, "by": uploaded_by,
+        },
+    ).fetchone()[0]
+    params = {"batch": batch_id}
+    if kind == "deals":
+        params["snapshot"] = snapshot
+    con.execute({"sales": _INSERT_SALES, "deals": _INSERT_DEALS, "plan": _INSERT_PLAN}[kind], params)
+    con.execute(_SCOPES[kind], params)
+    totals["replaced"] = resolve_supersession(con, below=batch_id)
+    refresh_clients(con)
+    bump_data_version(con)
+    return batch_id, totals
+
+
+def _totals(con: duckdb.DuckDBPyConnection, kind: str) -> dict:
+    if kind == "sales":
+        sql = "SELECT count(*), sum(amount), sum(margin), min(sale_date), max(sale_date) FROM sa_staged"
+    elif kind == "deals":
+        sql = "SELECT count(*), sum(amount), sum(margin), min(expected_month), max(expected_month) FROM sa_staged"
+    else:
+        sql = "SELECT count(*), sum(plan_amount), NULL, min(month), max(month) FROM sa_staged"
+    rows, amount, margin, first, last = con.execute(sql).fetchone()
+    return {
+        "rows": rows,
+        "amount": amount if amount is not None else Decimal("0.00"),
+        "margin": margin,
+        "period_from": first,
+        "period_to": last,
+    }
