@@ -79,14 +79,19 @@ with st.sidebar:
         )
     )
 
+
+def delete_demo() -> None:
+    try:
+        st.toast(t("ui.demo.deleted", lang, count=ui_cache.delete_demo()), icon=":material/delete:")
+    except DatabaseBusy:
+        st.toast(t("ui.db.busy", lang), icon=":material/hourglass:")
+
+
 if status.is_demo:
     with st.container(border=False, key="demo_notice"):
         st.info(t("ui.demo.notice", lang), icon=":material/science:")
         st.button(
-            t("ui.demo.delete", lang),
-            icon=":material/delete:",
-            key="delete_demo",
-            on_click=lambda: st.toast(t("ui.demo.deleted", lang, count=ui_cache.delete_demo())),
+            t("ui.demo.delete", lang), icon=":material/delete:", key="delete_demo", on_click=delete_demo
         )
 
 page.run()

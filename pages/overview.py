@@ -18,16 +18,29 @@ if status.is_empty:
     st.page_link("pages/upload.py", label=t("ui.overview.go_upload", lang), icon=":material/arrow_forward:")
     st.stop()
 
+quiet = {"delta_color": "off", "delta_arrow": "off", "border": True}
 cards = st.columns(4)
 cards[0].metric(t("ui.overview.sales_rows", lang), format_number(status.sales_rows, lang), border=True)
-cards[1].metric(
-    t("ui.overview.period", lang),
-    f"{format_day(status.first_sale, lang)} – {format_day(status.last_sale, lang)}"
-    if status.last_sale
-    else "—",
-    border=True,
+if status.first_sale and status.last_sale:
+    months = (
+        (status.last_sale.year - status.first_sale.year) * 12
+        + status.last_sale.month
+        - status.first_sale.month
+    )
+    cards[1].metric(
+        t("ui.overview.period", lang),
+        t("ui.overview.months", lang, count=months + 1),
+        delta=f"{format_day(status.first_sale, lang)} – {format_day(status.last_sale, lang)}",
+        **quiet,
+    )
+else:
+    cards[1].metric(t("ui.overview.period", lang), "—", border=True)
+cards[2].metric(
+    t("ui.overview.last_snapshot", lang),
+    format_day(status.last_snapshot, lang),
+    delta=t("ui.overview.snapshots", lang, count=status.snapshots) if status.snapshots else None,
+    **quiet,
 )
-cards[2].metric(t("ui.overview.last_snapshot", lang), format_day(status.last_snapshot, lang), border=True)
 cards[3].metric(t("ui.overview.plan_months", lang), format_number(status.plan_months, lang), border=True)
 
 st.subheader(t("ui.overview.chart_title", lang))
@@ -75,5 +88,10 @@ figure.update_layout(
     height=420,
 )
 figure.update_xaxes(dtick="M1", tickformat="%m.%Y", title=None)
-figure.update_yaxes(tickformat=",.0f", ticksuffix=" ₽" if lang == "ru" else "", title=None)
+figure.update_yaxes(
+    tickformat=",.0f",
+    ticksuffix=" ₽" if lang == "ru" else "",
+    tickprefix="" if lang == "ru" else "₽",
+    title=None,
+)
 st.plotly_chart(figure, width="stretch", config={"displayModeBar": False})

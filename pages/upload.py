@@ -40,6 +40,10 @@ def text_or(key: str, fallback: str, **values) -> str:
     return fallback if text == key else text
 
 
+def warning_label(code: str) -> str:
+    return text_or(f"warning.{code}", text_or(f"ui.warning.{code}", code))
+
+
 IGNORE = ""  # the option "— не загружать —": the column is not imported
 
 
@@ -136,7 +140,7 @@ def show_results(results: list[dict]) -> None:
             st.warning(
                 "  \n".join(
                     [f"**{t('ui.upload.warnings', lang)}**"]
-                    + [f"{t('warning.' + code, lang)}: {count}" for code, count in result.warnings.items()]
+                    + [f"{warning_label(code)}: {count}" for code, count in result.warnings.items()]
                 ),
                 icon=":material/info:",
             )
@@ -156,7 +160,7 @@ def draw_file(upload) -> dict | None:
         try:
             guess = ui_cache.preview_file(data, name)
         except InputError as error:
-            st.error(md(error.message(lang)), icon=":material/error:")
+            st.error("  \n".join(map(md, error.message(lang).splitlines())), icon=":material/error:")
             return None
 
         top = st.columns([1, 1])
@@ -177,7 +181,7 @@ def draw_file(upload) -> dict | None:
                 else ui_cache.preview_file(data, name, kind, mapping, year)
             )
         except InputError as error:
-            st.error(md(error.message(lang)), icon=":material/error:")
+            st.error("  \n".join(map(md, error.message(lang).splitlines())), icon=":material/error:")
             return None
 
         as_of = None
@@ -189,7 +193,7 @@ def draw_file(upload) -> dict | None:
                 key=f"asof:{file_id}",
                 help=t("ui.upload.snapshot_help", lang),
             )
-        elif kind == "plan" and (guess.year is None or year is not None):
+        elif kind == "plan" and (preview.year is None or year is not None):
             year = top[1].number_input(
                 t("ui.upload.year", lang),
                 min_value=2000,

@@ -8,8 +8,10 @@ process holds the lock. Within a process, every caller takes its own ``cursor()`
 
 from __future__ import annotations
 
+import atexit
 import os
 import re
+import weakref
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -106,6 +108,8 @@ class Database:
         self._con: duckdb.DuckDBPyConnection | None = None
         self._users = 0
         self._timer: threading.Timer | None = None
+        # a connection left open at interpreter exit is closed first (DuckDB checkpoints it)
+        atexit.register(_close_at_exit, weakref.ref(self))
 
     @property
     def archive_dir(self) -> Path | None:
@@ -188,6 +192,12 @@ class Database:
             if self._con is not None:
                 self._con.close()
                 self._con = None
+
+
+def _close_at_exit(ref: weakref.ReferenceType) -> None:
+    database = ref()
+    if database is not None:
+        database.close()
 
 
 def data_version(con: duckdb.DuckDBPyConnection) -> int:

@@ -26,7 +26,7 @@ def _plain(value, column: str):
     if isinstance(value, float):
         return f"{value:.2f}"
     if isinstance(value, datetime):
-        value = value.date()
+        return value.isoformat(sep=" ", timespec="seconds")
     if isinstance(value, date):
         return value.strftime("%Y-%m") if column in MONTH_COLUMNS else value.isoformat()
     return value

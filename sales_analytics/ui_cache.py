@@ -17,9 +17,10 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from sales_analytics import batches
+from sales_analytics import batches, ingest
 from sales_analytics.db import Database, data_version, default_target
 from sales_analytics.i18n import DEFAULT_LANGUAGE, LANGUAGES
+from sales_analytics.reports import sales
 
 LANG_KEY = "lang"
 
@@ -75,10 +76,8 @@ def list_batches() -> pd.DataFrame:
 def _sales_report(
     target: str, data_version: int, date_from: date | None, date_to: date | None, by: str, lang: str
 ) -> pd.DataFrame:
-    from sales_analytics.reports.sales import sales_report
-
     with _database(target).cursor() as con:
-        return sales_report(con, date_from=date_from, date_to=date_to, by=by, lang=lang)
+        return sales.sales_report(con, date_from=date_from, date_to=date_to, by=by, lang=lang)
 
 
 def sales_report(
@@ -98,11 +97,9 @@ def preview_file(
     kind: str | None = None,
     mapping: dict[str, str | None] | None = None,
     year: int | None = None,
-):
+) -> ingest.Preview:
     """``ingest.preview_file``, cached on the file's bytes and the person's choices."""
-    from sales_analytics.ingest import preview_file as _preview_file
-
-    return _preview_file(data, file_name, kind, mapping=mapping or None, year=year)
+    return ingest.preview_file(data, file_name, kind, mapping=mapping or None, year=year)
 
 
 @st.cache_data(show_spinner=False)

@@ -47,7 +47,9 @@ def test_another_process_can_write_once_the_app_is_idle(tmp_path):
             con.execute("INSERT INTO data_version VALUES (41)")
         db.close()
     """)
-    subprocess.run([sys.executable, "-c", script], check=True, cwd=str(__import__("pathlib").Path(__file__).parents[1]))
+    subprocess.run(
+        [sys.executable, "-c", script], check=True, cwd=str(__import__("pathlib").Path(__file__).parents[1])
+    )
     with app.cursor() as con:
         assert con.execute("SELECT max(version) FROM data_version").fetchone()[0] == 41
     app.close()

@@ -23,6 +23,7 @@ def test_importing_the_cli_and_reports_loads_no_streamlit():
         "import sys, sales_analytics.cli, sales_analytics.ingest, sales_analytics.reports.sales, "
         "sales_analytics.batches; print('streamlit' in sys.modules)"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                         cwd=PACKAGE.parent)
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=PACKAGE.parent
+    )
     assert out.stdout.strip() == "False"

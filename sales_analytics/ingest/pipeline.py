@@ -151,31 +151,38 @@ class _Workspace:
     # -- normalise ---------------------------------------------------------------------------------
 
     def build_mapped(self) -> None:
-        """``sa_mapped``: every row under each header, with the mapped cells under field names."""
+        """``sa_mapped`` (a view): every row under each header, the mapped cells under field names;
+        ``sa_headings`` (a narrow table): what each row is and the headings that rule it;
+        ``sa_classified`` (a view): the two joined."""
         slots = max((len(s.wide_months) for s in self.located), default=0) if self.kind == "plan" else 0
-        selects, params = [], {}
+        selects, sheets = [], []
         for located in self.located:
             i = located.index
             width = located.sheet.width
             by_field = {f: c for c, f in located.fields.items()}
             cells = [f"c{c}" for c in range(width)]
-            nonempty = " + ".join(f"(coalesce(length(trim({c})), 0) > 0)::INTEGER" for c in cells) or "0"
-            first_text = "coalesce(" + ", ".join(f"nullif(trim({c}), '')" for c in cells) + ", NULL)"
+            # the readers give NULL for an empty cell; a cell of spaces only is rare enough to trim lazily
+            nonempty = " + ".join(
+                f"(CASE WHEN {c} IS NULL OR {c} = '' THEN 0 WHEN ascii({c}) > 32 THEN 1 "
+                f"WHEN trim({c}) = '' THEN 0 ELSE 1 END)" for c in cells
+            )
+            first_text = "trim(coalesce(" + ", ".join(
+                f"CASE WHEN {c} IS NULL OR {c} = '' OR (ascii({c}) <= 32 AND trim({c}) = '') THEN NULL ELSE {c} END"
+                for c in cells
+            ) + ", NULL))"
             key_cells = [f"c{by_field[f]}" for f in _KEY_FIGURE[self.kind] if f in by_field]
             key_cells += [f"c{c}" for c in located.wide_months]
             # a row holds figures when a key cell has a digit; parsing (and its errors) comes later
             key_ok = " OR ".join(f"regexp_matches({c}, '[0-9]')" for c in key_cells) or "false"
             columns = [
                 f"{i} AS sheet_index",
-                f"$sheet_{i} AS sheet",
                 "rowid AS rec",
                 located.sheet.row_number_sql("rowid") + " AS row_no",
-                f"{nonempty} AS nonempty",
+                f"{nonempty or '0'} AS nonempty",
                 f"{first_text} AS first_text",
-                f"({key_ok}) AS key_ok",
+                f"coalesce({key_ok}, false) AS key_ok",
                 f"{'manager' not in by_field} AS manager_missing",
                 f"{'department' not in by_field} AS department_missing",
-                f"$sheet_manager_{i} AS sheet_manager",
                 f"{self.kind == 'plan'} AS is_plan",
             ]
             columns += [f"c{by_field[f]} AS {f}_raw" if f in by_field else f"NULL::VARCHAR AS {f}_raw" for f in FIELDS]
@@ -184,14 +191,19 @@ class _Workspace:
                 f"c{month_columns[k]} AS m_{k}" if k < len(month_columns) else f"NULL::VARCHAR AS m_{k}"
                 for k in range(slots)
             ]
-            # Identifiers and literals here are our own (cN, field names, numbers); cell text and
-            # sheet names are bound parameters.
+            # Identifiers and literals here are our own (cN, field names, numbers); sheet names and
+            # cell text never enter the SQL text (sheet names go through the sa_sheets table).
             selects.append(
                 "SELECT " + ", ".join(columns) + f" FROM {located.table} WHERE rowid > {located.header_rec}"
             )
-            params[f"sheet_{i}"] = located.sheet.name
-            params[f"sheet_manager_{i}"] = located.sheet_manager
-        self.con.execute("CREATE OR REPLACE TEMP TABLE sa_mapped AS " + " UNION ALL BY NAME ".join(selects), params)
+            sheets.append({"sheet_index": i, "sheet": located.sheet.name, "sheet_manager": located.sheet_manager})
+        frame = pd.DataFrame(sheets, columns=["sheet_index", "sheet", "sheet_manager"]).astype(
+            {"sheet_index": "int64", "sheet": "object", "sheet_manager": "object"}
+        )
+        self.con.register("sa_sheets_frame", frame)
+        self.con.execute("CREATE OR REPLACE TEMP TABLE sa_sheets AS SELECT * FROM sa_sheets_frame")
+        self.con.unregister("sa_sheets_frame")
+        self.con.execute("CREATE OR REPLACE TEMP VIEW sa_mapped AS " + " UNION ALL BY NAME ".join(selects))
         self.con.execute(_sql("classify_rows"))
         if self.kind == "plan":
             self._build_plan_cells(slots)
@@ -257,10 +269,10 @@ class _Workspace:
     def warnings(self) -> dict[str, int]:
         counts = dict(self.con.execute(
             """
-            SELECT 'subtotal_rows', count(*) FILTER (WHERE is_subtotal) FROM sa_classified
-            UNION ALL SELECT 'group_rows', count(*) FILTER (WHERE is_label) FROM sa_classified
+            SELECT 'subtotal_rows', count(*) FILTER (WHERE is_subtotal) FROM sa_headings
+            UNION ALL SELECT 'group_rows', count(*) FILTER (WHERE is_label) FROM sa_headings
             UNION ALL SELECT 'note_rows', count(*) FILTER (WHERE NOT is_data AND NOT is_label AND NOT is_subtotal)
-                FROM sa_classified
+                FROM sa_headings
             """
         ).fetchall())
         if self.kind == "sales":
@@ -412,7 +424,9 @@ def import_file(
         mapping_used = {
             (s.sheet.name or ""): {s.sheet.letters[c]: f for c, f in sorted(s.fields.items())} for s in work.located
         }
-        con.register("sa_staged", work.con.sql("SELECT * FROM sa_staged").to_arrow_table())
+        # only the typed columns travel to the company database; the raw text stays behind
+        typed = work.con.sql("SELECT COLUMNS(lambda c: NOT suffix(c, '_raw')) FROM sa_staged")
+        con.register("sa_staged", typed.to_arrow_table())
         if own_transaction:
             con.begin()
         try:

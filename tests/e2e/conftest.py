@@ -156,8 +156,8 @@ def screenshot(page, name: str) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     viewport = page.viewport_size
     height = page.evaluate(
-        "() => Math.max(...[...document.querySelectorAll('[data-testid=\"stMain\"], "
-        "[data-testid=\"stSidebarContent\"]')].map(e => e.scrollHeight), window.innerHeight)"
+        '() => Math.max(...[...document.querySelectorAll(\'[data-testid="stMain"], '
+        '[data-testid="stSidebarContent"]\')].map(e => e.scrollHeight), window.innerHeight)'
     )
     page.set_viewport_size({"width": viewport["width"], "height": min(int(height) + 40, 6000)})
     page.wait_for_timeout(500)

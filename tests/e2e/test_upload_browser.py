@@ -98,6 +98,18 @@ def test_overview_on_demo_data(start_app, page, phone):
     settle(page)
     screenshot(page, "overview_demo_en")
 
+    # The upload history on demo data, and the confirmation before a delete.
+    page.get_by_test_id("stSidebar").get_by_text("Русский").click()
+    page.get_by_test_id("stSidebarNav").get_by_text("Загрузка данных").click()
+    expect(page.get_by_text("История загрузок")).to_be_visible()
+    page.get_by_role("button", name="Удалить", exact=True).first.click()
+    expect(page.get_by_role("button", name="Да, удалить")).to_be_visible()
+    expect(page.get_by_test_id("stAlertContentWarning")).to_contain_text("Удалить загрузку № 11")
+    settle(page)
+    screenshot(page, "upload_history_confirm")
+    page.get_by_role("button", name="Отмена").click()
+    expect(page.get_by_role("button", name="Да, удалить")).to_have_count(0)
+
     phone.goto(server.url + "/data?lang=ru")
     expect(phone.get_by_role("heading", name="Загрузка данных")).to_be_visible()
     settle(phone)

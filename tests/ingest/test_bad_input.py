@@ -48,12 +48,18 @@ def test_row_errors_name_file_row_column_value_and_reason(con):
 
 
 def test_row_errors_in_a_workbook_name_the_sheet(con):
-    data = _xlsx([["Клиент", "Сумма", "Месяц оплаты", "Вероятность"], ["Лютик", 100, "декабрь 2026", "200%"]],
-                 title="Иванов")
+    data = _xlsx(
+        [["Клиент", "Сумма", "Месяц оплаты", "Вероятность"], ["Лютик", 100, "декабрь 2026", "200%"]],
+        title="Иванов",
+    )
     error = _refused(con, data, "forecast.xlsx", "deals")
     problem = error.problems[0]
     assert (problem.sheet, problem.row, problem.column, problem.code) == (
-        "Иванов", 2, "D «Вероятность»", "not_a_probability")
+        "Иванов",
+        2,
+        "D «Вероятность»",
+        "not_a_probability",
+    )
     assert "лист «Иванов», строка 2" in error.message("ru")
 
 

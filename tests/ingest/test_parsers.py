@@ -47,14 +47,33 @@ def test_money_rejects(sql, text):
     assert sql("sa_money($v)", text) is None
 
 
-@pytest.mark.parametrize(("text", "expected"), [("70%", "0.7"), ("70", "0.7"), ("0,7", "0.7"), ("0.7", "0.7"),
-                                                ("100%", "1"), ("1", "1"), ("12,5%", "0.125")])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("70%", "0.7"),
+        ("70", "0.7"),
+        ("0,7", "0.7"),
+        ("0.7", "0.7"),
+        ("100%", "1"),
+        ("1", "1"),
+        ("12,5%", "0.125"),
+    ],
+)
 def test_probability(sql, text, expected):
     assert sql("sa_probability($v)", text) == Decimal(expected)
 
 
 @pytest.mark.parametrize(
-    "text", ["2026-11-16 00:00:00", "16.11.2026", "2026-11-16", "16/11/2026", "16.11.26", "46342", "16.11.2026 10:05"]
+    "text",
+    [
+        "2026-11-16 00:00:00",
+        "16.11.2026",
+        "2026-11-16",
+        "16/11/2026",
+        "16.11.26",
+        "46342",
+        "16.11.2026 10:05",
+    ],
 )
 def test_date(sql, text):
     assert sql("sa_date($v)", text) == date(2026, 11, 16)
@@ -67,8 +86,18 @@ def test_date_rejects(sql, text):
 
 @pytest.mark.parametrize(
     "text",
-    ["2026-12", "декабрь 2026", "Дек 26", "12.2026", "2026-12-15 00:00:00", "дек.26", "Декабря 2026 г.", "Dec 2026",
-     "December 2026", "15.12.2026"],
+    [
+        "2026-12",
+        "декабрь 2026",
+        "Дек 26",
+        "12.2026",
+        "2026-12-15 00:00:00",
+        "дек.26",
+        "Декабря 2026 г.",
+        "Dec 2026",
+        "December 2026",
+        "15.12.2026",
+    ],
 )
 def test_month(sql, text):
     assert sql("sa_month($v, NULL)", text) == date(2026, 12, 1)
@@ -81,23 +110,48 @@ def test_month_name_alone_takes_the_given_year(sql):
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("в работе", "open"), ("", "open"), ("Выиграна", "won"), ("оплачена", "won"), ("won", "won"),
-     ("Проиграна", "lost"), ("отказ", "lost"), ("lost", "lost"), ("на паузе", None)],
+    [
+        ("в работе", "open"),
+        ("", "open"),
+        ("Выиграна", "won"),
+        ("оплачена", "won"),
+        ("won", "won"),
+        ("Проиграна", "lost"),
+        ("отказ", "lost"),
+        ("lost", "lost"),
+        ("на паузе", None),
+    ],
 )
 def test_status(sql, text, expected):
     assert sql("sa_status($v)", text) == expected
 
 
-@pytest.mark.parametrize(("text", "expected"), [("Итого", True), ("Итого Иванов", True), ("ИТОГО:", True),
-                                                ("Всего", True), ("Total", True), ("Итоговый заказ", False),
-                                                ("Иванов", False)])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Итого", True),
+        ("Итого Иванов", True),
+        ("ИТОГО:", True),
+        ("Всего", True),
+        ("Total", True),
+        ("Итоговый заказ", False),
+        ("Иванов", False),
+    ],
+)
 def test_subtotal(sql, text, expected):
     assert sql("sa_is_subtotal($v)", text) is expected
 
 
 def test_client_spellings_share_one_key():
-    spellings = ["ООО «Ромашка»", 'ООО "Ромашка"', "Ромашка ООО", "ооо  ромашка", "Ромашка, ООО",
-                 "Общество с ограниченной ответственностью «Ромашка»", "ООО “Ромашка”"]
+    spellings = [
+        "ООО «Ромашка»",
+        'ООО "Ромашка"',
+        "Ромашка ООО",
+        "ооо  ромашка",
+        "Ромашка, ООО",
+        "Общество с ограниченной ответственностью «Ромашка»",
+        "ООО “Ромашка”",
+    ]
     assert {client_key(s) for s in spellings} == {"ромашка"}
 
 

@@ -25,7 +25,11 @@ def test_sample_imports_with_hand_counted_totals(con, name):
     expected = EXPECTED[name]
     result = import_file(con, (DATA / name).read_bytes(), name)
     assert result.kind == expected["kind"]
-    assert result.rows == expected.get("rows") if expected["kind"] != "plan" else result.rows == expected["month_values"]
+    assert (
+        result.rows == expected.get("rows")
+        if expected["kind"] != "plan"
+        else result.rows == expected["month_values"]
+    )
     total = expected.get("amount_total") or expected.get("total")
     assert result.amount_total == Decimal(total)
     if "margin_total" in expected:
@@ -38,7 +42,9 @@ def test_sales_by_manager_and_department_exclude_subtotals(con, name):
     import_file(con, (DATA / name).read_bytes(), name)
     by_manager = dict(con.execute("SELECT manager, sum(amount) FROM current_sales GROUP BY ALL").fetchall())
     assert by_manager == {m: Decimal(v["amount"]) for m, v in expected["managers"].items()}
-    by_department = dict(con.execute("SELECT department, sum(amount) FROM current_sales GROUP BY ALL").fetchall())
+    by_department = dict(
+        con.execute("SELECT department, sum(amount) FROM current_sales GROUP BY ALL").fetchall()
+    )
     assert by_department == {d: Decimal(v["amount"]) for d, v in expected["departments"].items()}
     clients = con.execute("SELECT count(DISTINCT client_key) FROM current_sales").fetchone()[0]
     assert clients == expected["clients"]
@@ -51,7 +57,9 @@ def test_grouped_1c_export_takes_managers_from_headings(con):
     result = import_file(con, (DATA / name).read_bytes(), name)
     assert result.warnings["subtotal_rows"] >= 1
     assert con.execute("SELECT count(*) FROM current_sales WHERE manager IS NULL").fetchone()[0] == 0
-    assert con.execute("SELECT count(*) FROM current_sales WHERE client_name ILIKE 'итого%'").fetchone()[0] == 0
+    assert (
+        con.execute("SELECT count(*) FROM current_sales WHERE client_name ILIKE 'итого%'").fetchone()[0] == 0
+    )
 
 
 def test_forecast_workbook_sheet_per_manager(con):
@@ -63,12 +71,17 @@ def test_forecast_workbook_sheet_per_manager(con):
     assert result.warnings["probability_missing"] == expected["missing_probability"]
     assert result.warnings["status_unknown"] == expected["unknown_status"]
     statuses = dict(con.execute("SELECT status, count(*) FROM current_deals GROUP BY ALL").fetchall())
-    assert statuses == {"open": expected["open"] + expected["unknown_status"], "won": expected["won"],
-                        "lost": expected["lost"]}
-    weighted = dict(con.execute(
-        "SELECT manager, sum(amount * probability) FROM current_deals "
-        "WHERE status = 'open' AND NOT (status_text IS NOT NULL AND status_text NOT ILIKE 'в работе%') GROUP BY ALL"
-    ).fetchall())
+    assert statuses == {
+        "open": expected["open"] + expected["unknown_status"],
+        "won": expected["won"],
+        "lost": expected["lost"],
+    }
+    weighted = dict(
+        con.execute(
+            "SELECT manager, sum(amount * probability) FROM current_deals "
+            "WHERE status = 'open' AND NOT (status_text IS NOT NULL AND status_text NOT ILIKE 'в работе%') GROUP BY ALL"
+        ).fetchall()
+    )
     assert {m: Decimal(v).quantize(Decimal("0.01")) for m, v in weighted.items()} == {
         m: Decimal(v["open_weighted"]) for m, v in expected["managers"].items()
     }
@@ -82,11 +95,17 @@ def test_wide_plan_ignores_total_rows_and_columns(con):
     name = "plan_wide_2026.xlsx"
     expected = EXPECTED[name]
     import_file(con, (DATA / name).read_bytes(), name)
-    months = dict(con.execute("SELECT strftime(month, '%Y-%m'), sum(plan_amount) FROM current_plan GROUP BY ALL").fetchall())
+    months = dict(
+        con.execute(
+            "SELECT strftime(month, '%Y-%m'), sum(plan_amount) FROM current_plan GROUP BY ALL"
+        ).fetchall()
+    )
     assert months == {m: Decimal(v) for m, v in expected["months"].items()}
     managers = dict(con.execute("SELECT manager, sum(plan_amount) FROM current_plan GROUP BY ALL").fetchall())
     assert managers == {m: Decimal(v) for m, v in expected["managers"].items()}
-    departments = dict(con.execute("SELECT department, sum(plan_amount) FROM current_plan GROUP BY ALL").fetchall())
+    departments = dict(
+        con.execute("SELECT department, sum(plan_amount) FROM current_plan GROUP BY ALL").fetchall()
+    )
     assert departments == {d: Decimal(v) for d, v in expected["departments"].items()}
 
 

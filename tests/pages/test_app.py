@@ -57,10 +57,12 @@ def test_overview_with_sales(db_path):
     with probe.db.cursor() as con:
         import_file(con, SALES_CSV, "ноябрь.csv", "sales")
     at = no_exception(new_app().run())
-    metrics = {m.label: m.value for m in at.metric}
-    assert metrics["Строк продаж"] == "3"
-    assert metrics["Период продаж"] == "02.11.2026 – 05.11.2026"
-    assert metrics["Последний прогноз"] == "—"
+    metrics = {m.label: m for m in at.metric}
+    assert metrics["Строк продаж"].value == "3"
+    assert metrics["Период продаж"].value == "1 мес."
+    assert metrics["Период продаж"].delta == "02.11.2026 – 05.11.2026"
+    assert metrics["Последний прогноз"].value == "—"
+    assert metrics["Месяцев плана"].value == "0"
     assert len(at.get("plotly_chart")) == 1
     assert "ноябрь 2026 – ноябрь 2026: 13\xa0000 ₽" in texts(at, "caption")
     sidebar = texts(at.sidebar, "caption")
@@ -92,7 +94,7 @@ def test_demo_loads_once_and_deletes_in_one_click(demo_db):
     status = probe.status()
     assert status.is_demo and status.sales_rows > 0 and status.last_snapshot is not None
     assert "демо-данные" in texts(at, "info")
-    assert "Демо-данные" in str(at.sidebar.get("badge")) or "Демо-данные" in str(at.sidebar)
+    assert "Демо-данные" in texts(at.sidebar, "markdown")  # the badge
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Строк продаж"] != "0"
     assert len(at.get("plotly_chart")) == 1
@@ -105,6 +107,7 @@ def test_demo_loads_once_and_deletes_in_one_click(demo_db):
     assert probe.status().batches == 0
     assert "демо-данные" not in texts(at, "info")
     assert not [b for b in at.button if b.key == "delete_demo"]
+    assert "Демо-данные" not in texts(at.sidebar, "markdown")
 
     # A new session (or a restarted app) does not bring the demo back.
     again = no_exception(new_app().run())

@@ -2,19 +2,19 @@
 -- note: one text cell), note (a few cells, nothing that reads as a figure), or data.
 -- Group headings fill the manager / department the file lacks; an outer heading (one directly
 -- followed by another heading) fills the department when both are missing.
--- The windows run on a narrow projection (sheet, record, flags) and join back: carrying every
--- text column through each sort costs more than the join.
-CREATE OR REPLACE TEMP TABLE sa_classified AS
+-- Only this narrow table (sheet, record, what the row is, its headings) is materialised; the
+-- windows never carry the text columns, and sa_classified joins the two back as a view.
+CREATE OR REPLACE TEMP TABLE sa_headings AS
 with mapped as (
-    select * from sa_mapped
+    select sheet_index, rec, nonempty, first_text, key_ok, manager_missing, department_missing, is_plan
+    from sa_mapped
+    where nonempty > 0
 ),
 
 flags as (
     select
-        sheet_index,
-        rec,
-        first_text,
-        nonempty > 0 and sa_is_subtotal(first_text) as is_subtotal,
+        *,
+        sa_is_subtotal(first_text) as is_subtotal,
         case
             when nonempty = 1
                 then not sa_is_subtotal(first_text)
@@ -23,7 +23,6 @@ flags as (
             else false
         end as is_label
     from mapped
-    where nonempty > 0
 ),
 
 outer_labels as (
@@ -48,11 +47,7 @@ segments as (
 
 headings as (
     select
-        sheet_index,
-        rec,
-        is_subtotal,
-        is_label,
-        is_outer_label,
+        *,
         max(case when is_label and not is_outer_label then first_text end)
             over (partition by sheet_index, inner_segment) as inner_heading,
         max(case when is_outer_label then first_text end)
@@ -63,24 +58,29 @@ headings as (
 
 final as (
     select
-        m.*,
+        h.sheet_index,
+        h.rec,
         h.is_subtotal,
         h.is_label,
-        h.inner_heading,
-        h.outer_heading,
+        not h.is_subtotal and not h.is_label and (h.key_ok or h.nonempty > 2) as is_data,
         case
-            when not m.manager_missing then null
-            when m.department_missing and m.is_plan and not h.has_outer then m.sheet_manager
-            else coalesce(h.inner_heading, m.sheet_manager)
+            when not h.manager_missing then null
+            when h.department_missing and h.is_plan and not h.has_outer then s.sheet_manager
+            else coalesce(h.inner_heading, s.sheet_manager)
         end as heading_manager,
         case
-            when not m.department_missing then null
-            when m.manager_missing and (h.has_outer or not m.is_plan) then h.outer_heading
+            when not h.department_missing then null
+            when h.manager_missing and (h.has_outer or not h.is_plan) then h.outer_heading
             else h.inner_heading
-        end as heading_department,
-        not h.is_subtotal and not h.is_label and (m.key_ok or m.nonempty > 2) as is_data
-    from mapped as m
-    join headings as h using (sheet_index, rec)
+        end as heading_department
+    from headings as h
+    join sa_sheets as s using (sheet_index)
 )
 
-select * from final
+select * from final;
+
+CREATE OR REPLACE TEMP VIEW sa_classified AS
+select m.*, h.is_subtotal, h.is_label, h.is_data, h.heading_manager, h.heading_department, s.sheet
+from sa_mapped as m
+join sa_headings as h using (sheet_index, rec)
+join sa_sheets as s using (sheet_index);

@@ -5,7 +5,8 @@
 -- (CASE evaluates its branches lazily, so the cheap test runs first and the regex only where needed.)
 CREATE OR REPLACE TEMP MACRO sa_text(s) AS
     CASE
-        WHEN regexp_matches(s, '\s\s|[\t\r\n\x{00A0}\x{202F}\x{2007}\x{2009}]')
+        WHEN contains(s, '  ') OR contains(s, chr(160)) OR contains(s, chr(9)) OR contains(s, chr(10))
+             OR contains(s, chr(13)) OR contains(s, chr(8239))
             THEN nullif(trim(regexp_replace(s, '[\s\x{00A0}\x{202F}\x{2007}\x{2009}]+', ' ', 'g')), '')
         ELSE nullif(trim(s), '')
     END;
@@ -36,20 +37,23 @@ CREATE OR REPLACE TEMP MACRO sa_numtext(s) AS
     sa_numtext_sep(sa_numtext_sign(sa_numtext_strip(s)));
 
 -- Money, exact to the kopeck (more decimals are rounded half away from zero).
--- Fast paths first: a plain number (as spreadsheets give), then "12 345,67" with spaces and a
--- decimal comma; everything else goes through sa_numtext.
-CREATE OR REPLACE TEMP MACRO sa_money_plain(s) AS TRY_CAST(s AS DECIMAL(18, 2));
-CREATE OR REPLACE TEMP MACRO sa_money_spaced(s) AS
-    TRY_CAST(replace(replace(replace(s, ' ', ''), chr(160), ''), ',', '.') AS DECIMAL(18, 2));
+-- Fast paths first, each behind a regex guard (a failing cast costs more than the regex):
+-- a plain number, as spreadsheets give; "12 345,67" with spaces and a decimal comma; then the rest.
 CREATE OR REPLACE TEMP MACRO sa_money(s) AS
     CASE
         WHEN s IS NULL THEN NULL
-        WHEN sa_money_plain(s) IS NOT NULL THEN sa_money_plain(s)
-        WHEN sa_money_spaced(s) IS NOT NULL THEN sa_money_spaced(s)
+        WHEN regexp_full_match(s, '-?[0-9]+(\.[0-9]+)?') THEN TRY_CAST(s AS DECIMAL(18, 2))
+        WHEN regexp_full_match(s, '-?[0-9][0-9 \x{00A0}]*(,[0-9]+)?')
+            THEN TRY_CAST(replace(replace(replace(s, ' ', ''), chr(160), ''), ',', '.') AS DECIMAL(18, 2))
         WHEN TRY_CAST(sa_numtext(s) AS DECIMAL(18, 2)) IS NOT NULL THEN TRY_CAST(sa_numtext(s) AS DECIMAL(18, 2))
         WHEN regexp_full_match(sa_numtext(s), '-?[0-9.]+e[-+]?[0-9]+')
             THEN TRY_CAST(TRY_CAST(sa_numtext(s) AS DOUBLE) AS DECIMAL(18, 2))
     END;
+
+-- The cheap cast a whole column goes through first: spaces dropped, a decimal comma read as a point.
+-- It never reads a value differently from sa_money; what it cannot read (NULL) gets sa_money after.
+CREATE OR REPLACE TEMP MACRO sa_money_fast(s) AS
+    TRY_CAST(replace(replace(replace(s, ' ', ''), chr(160), ''), ',', '.') AS DECIMAL(18, 2));
 
 CREATE OR REPLACE TEMP MACRO sa_quantity(s) AS TRY_CAST(sa_numtext(s) AS DECIMAL(18, 4));
 
@@ -153,7 +157,7 @@ CREATE OR REPLACE TEMP MACRO sa_client_key(s) AS
 -- Subtotal rows: "Итого", "Итого Иванов", "Всего", "Total", "Grand total" … are never data.
 CREATE OR REPLACE TEMP MACRO sa_is_subtotal(s) AS
     CASE
-        WHEN left(lower(ltrim(s)), 1) IN ('и', 'в', 't', 's', 'g')
+        WHEN lower(left(ltrim(s), 1)) IN ('и', 'в', 't', 's', 'g')
             THEN regexp_matches(lower(trim(s)), '^(итого|итог|всего|total|subtotal|grand total|sum total)([^a-zа-яё]|$)')
         ELSE false
     END;
