@@ -39,7 +39,7 @@ def _rows(count: int):
         amount = rng.randrange(100_00, 5_000_000_00) / 100
         yield (
             day,
-            f'ООО «Клиент {rng.randrange(50_000)}»',
+            f"ООО «Клиент {rng.randrange(50_000)}»",
             MANAGERS[i % len(MANAGERS)],
             DEPARTMENTS[i % len(DEPARTMENTS)],
             amount,
@@ -51,7 +51,9 @@ def _rows(count: int):
 def make_csv(path: Path, count: int) -> None:
     """A 1C-style CSV: a title line, ';', dd.mm.yyyy dates, '12 345,67' amounts."""
     with path.open("w", encoding="utf-8") as out:
-        out.write("Продажи за период\n\nДата;Контрагент;Менеджер;Подразделение;Сумма;Валовая прибыль;Номенклатура\n")
+        out.write(
+            "Продажи за период\n\nДата;Контрагент;Менеджер;Подразделение;Сумма;Валовая прибыль;Номенклатура\n"
+        )
         for day, client, manager, department, amount, margin, product in _rows(count):
             text = f"{amount:,.2f}".replace(",", " ").replace(".", ",")
             out.write(f"{day:%d.%m.%Y};{client};{manager};{department};{text};{margin:.2f};{product}\n")
@@ -63,7 +65,9 @@ def make_xlsx(path: Path, count: int) -> None:
     workbook = xlsxwriter.Workbook(str(path), {"constant_memory": True})
     sheet = workbook.add_worksheet("TDSheet")
     day_format = workbook.add_format({"num_format": "dd.mm.yyyy"})
-    sheet.write_row(0, 0, ["Дата", "Контрагент", "Менеджер", "Подразделение", "Сумма", "Валовая прибыль", "Номенклатура"])
+    sheet.write_row(
+        0, 0, ["Дата", "Контрагент", "Менеджер", "Подразделение", "Сумма", "Валовая прибыль", "Номенклатура"]
+    )
     for r, (day, client, manager, department, amount, margin, product) in enumerate(_rows(count), start=1):
         sheet.write_datetime(r, 0, day, day_format)
         sheet.write_row(r, 1, [client, manager, department, amount, margin, product])
@@ -138,7 +142,7 @@ def main() -> None:
     }
     csv_ratio = results["csv_import"]["seconds"] / results["csv_duckdb"]["seconds"]
     xlsx_ratio = results["xlsx_import"]["seconds"] / results["xlsx_calamine"]["seconds"]
-    print(f"| measure | rows | median s | peak MB |\n|---|---|---|---|")
+    print("| measure | rows | median s | peak MB |\n|---|---|---|---|")
     for name, r in results.items():
         print(f"| {name} | {r['rows']:,} | {r['seconds']:.2f} | {r['peak_mb']:.0f} |")
     print(f"\nCSV import / DuckDB read_csv = {csv_ratio:.2f} (goal <= 2.0)")

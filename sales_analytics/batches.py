@@ -88,9 +88,12 @@ def delete_batch(con: duckdb.DuckDBPyConnection, batch_id: int) -> int:
 
 def delete_demo(con: duckdb.DuckDBPyConnection) -> int:
     """Remove every batch loaded as demo data. Returns the number of batches removed."""
-    ids = [r[0] for r in con.execute(
-        "SELECT batch_id FROM import_batches WHERE is_demo AND deleted_at IS NULL ORDER BY batch_id DESC"
-    ).fetchall()]
+    ids = [
+        r[0]
+        for r in con.execute(
+            "SELECT batch_id FROM import_batches WHERE is_demo AND deleted_at IS NULL ORDER BY batch_id DESC"
+        ).fetchall()
+    ]
     for batch_id in ids:
         delete_batch(con, batch_id)
     return len(ids)

@@ -7,6 +7,7 @@ unchanged (several files in one ``import`` go in together or not at all).
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from datetime import date
 from pathlib import Path
@@ -14,7 +15,7 @@ from pathlib import Path
 from sales_analytics import batches, export
 from sales_analytics.db import Database, DatabaseBusy, default_target
 from sales_analytics.ingest import InputError, import_file
-from sales_analytics.reports.sales import GROUPINGS, sales_report
+from sales_analytics.reports import CLI_MODULES
 
 BAD_INPUT = 2
 
@@ -25,7 +26,7 @@ class _Parser(argparse.ArgumentParser):
         self.exit(BAD_INPUT, f"error: {message}\n")
 
 
-def _day(text: str) -> date:
+def day(text: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError as error:
@@ -42,8 +43,17 @@ def _mapping(pairs: list[str]) -> dict[str, str | None]:
     return mapping
 
 
+def _cli_reports() -> dict:
+    found = {}
+    for module in CLI_MODULES:
+        found.update(importlib.import_module(f"sales_analytics.reports.{module}").CLI_REPORTS)
+    return found
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="python -m sales_analytics", description="Sales analytics: import files, print reports.")
+    parser = _Parser(
+        prog="python -m sales_analytics", description="Sales analytics: import files, print reports."
+    )
     parser.add_argument("--db", default=None, help=f"database file (default: {default_target()})")
     parser.add_argument("--lang", choices=("ru", "en"), default="ru", help="language of messages and labels")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -51,27 +61,37 @@ def build_parser() -> argparse.ArgumentParser:
     imp = commands.add_parser("import", help="import sales, deals (a forecast snapshot) or plan files")
     imp.add_argument("kind", choices=("sales", "deals", "plan"))
     imp.add_argument("files", nargs="+", type=Path)
-    imp.add_argument("--as-of", type=_day, help="snapshot date of a forecast (default: from the file name, else today)")
+    imp.add_argument(
+        "--as-of", type=day, help="snapshot date of a forecast (default: from the file name, else today)"
+    )
     imp.add_argument("--year", type=int, help="the plan's year when the file does not say")
-    imp.add_argument("--skip-invalid", action="store_true", help="import the valid rows and list the rejected ones")
-    imp.add_argument("--map", action="append", default=[], metavar="HEADER=FIELD",
-                     help="map a column (by header text or letter) to a field; 'HEADER=' ignores it")
+    imp.add_argument(
+        "--skip-invalid", action="store_true", help="import the valid rows and list the rejected ones"
+    )
+    imp.add_argument(
+        "--map",
+        action="append",
+        default=[],
+        metavar="HEADER=FIELD",
+        help="map a column (by header text or letter) to a field; 'HEADER=' ignores it",
+    )
 
     report = commands.add_parser("report", help="print a report")
     reports = report.add_subparsers(dest="report", required=True, parser_class=_Parser)
-    sales = reports.add_parser("sales", help="net sales per group and month: group,month,amount,margin,rows")
-    sales.add_argument("--from", dest="date_from", type=_day)
-    sales.add_argument("--to", dest="date_to", type=_day)
-    sales.add_argument("--by", choices=GROUPINGS, default="department")
-    for sub in (sales,):
+    for name, (add_arguments, run) in _cli_reports().items():
+        sub = reports.add_parser(
+            name, help=(run.__doc__ or "").strip().splitlines()[0] if run.__doc__ else None
+        )
+        add_arguments(sub)
         sub.add_argument("--format", choices=("csv", "json", "xlsx"), default="csv")
         sub.add_argument("-o", "--output", type=Path, help="write to this file instead of standard output")
+        sub.set_defaults(run=run)
 
     commands.add_parser("batches", help="list the imports in the database")
     delete = commands.add_parser("delete-batch", help="undo an import")
     delete.add_argument("batch_id", type=int)
     demo = commands.add_parser("demo", help="load the demo company (into an empty database)")
-    demo.add_argument("--anchor", type=_day, help="the demo's today (default: today)")
+    demo.add_argument("--anchor", type=day, help="the demo's today (default: today)")
     return parser
 
 
@@ -121,25 +141,38 @@ def _import(db: Database, args) -> int:
                     data = path.read_bytes()
                 except OSError as error:
                     raise InputError([]) from error
-                results.append(import_file(
-                    con, data, path.name, args.kind, as_of=args.as_of, year=args.year,
-                    skip_invalid=args.skip_invalid, mapping=mapping, archive_dir=db.archive_dir,
-                    own_transaction=False,
-                ))
+                results.append(
+                    import_file(
+                        con,
+                        data,
+                        path.name,
+                        args.kind,
+                        as_of=args.as_of,
+                        year=args.year,
+                        skip_invalid=args.skip_invalid,
+                        mapping=mapping,
+                        archive_dir=db.archive_dir,
+                        own_transaction=False,
+                    )
+                )
             con.commit()
         except InputError as error:
             con.rollback()
             cause = error.__cause__
-            print(f"error: {cause}" if isinstance(cause, OSError) else error.message(args.lang, limit=50),
-                  file=sys.stderr)
+            print(
+                f"error: {cause}" if isinstance(cause, OSError) else error.message(args.lang, limit=50),
+                file=sys.stderr,
+            )
             print("nothing was imported", file=sys.stderr)
             return BAD_INPUT
         except BaseException:
             con.rollback()
             raise
     for result in results:
-        line = (f"{result.file_name}: batch {result.batch_id}, {result.kind}, {result.rows} rows, "
-                f"amount {result.amount_total}")
+        line = (
+            f"{result.file_name}: batch {result.batch_id}, {result.kind}, {result.rows} rows, "
+            f"amount {result.amount_total}"
+        )
         if result.snapshot_date:
             line += f", snapshot {result.snapshot_date.isoformat()}"
         if result.replaced_rows:
@@ -154,8 +187,7 @@ def _import(db: Database, args) -> int:
 
 def _report(db: Database, args) -> int:
     with db.cursor() as con:
-        if args.report == "sales":
-            frame = sales_report(con, args.date_from, args.date_to, args.by, args.lang)
+        frame = args.run(con, args)
     if args.format == "xlsx":
         payload = export.to_xlsx(frame, sheet_name=args.report)
         if args.output is None:

@@ -11,9 +11,9 @@ from __future__ import annotations
 import atexit
 import os
 import re
-import weakref
 import threading
 import time
+import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from importlib import resources

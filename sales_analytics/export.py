@@ -34,7 +34,10 @@ def _plain(value, column: str):
 
 def plain_records(frame: pd.DataFrame) -> list[dict]:
     """Rows as plain values: money as ``"1234.50"``, days ISO, months ``YYYY-MM``."""
-    return [{c: _plain(v, c) for c, v in zip(frame.columns, row, strict=True)} for row in frame.itertuples(index=False)]
+    return [
+        {c: _plain(v, c) for c, v in zip(frame.columns, row, strict=True)}
+        for row in frame.itertuples(index=False)
+    ]
 
 
 def to_csv(frame: pd.DataFrame) -> str:

@@ -61,16 +61,22 @@ def problem_message(problem, lang: str = DEFAULT_LANGUAGE) -> str:
     return f"{', '.join(where)}: {reason}"
 
 
-def format_money(value: Decimal | float | int | None, lang: str = DEFAULT_LANGUAGE, kopecks: bool = False) -> str:
+def format_money(
+    value: Decimal | float | int | None, lang: str = DEFAULT_LANGUAGE, kopecks: bool = False
+) -> str:
     """Money rounded to whole units (or kopecks): ``1 234 567 ₽``."""
     if value is None:
         return "—"
     pattern = "#,##0.00" if kopecks else "#,##0"
     number = _babel_decimal(Decimal(str(value)), format=pattern, locale=_LOCALES[lang])
-    return f"{number} ₽" if lang == "ru" else f"₽{number}" if not number.startswith("-") else f"-₽{number[1:]}"
+    return (
+        f"{number} ₽" if lang == "ru" else f"₽{number}" if not number.startswith("-") else f"-₽{number[1:]}"
+    )
 
 
-def format_number(value: Decimal | float | int | None, lang: str = DEFAULT_LANGUAGE, decimals: int = 0) -> str:
+def format_number(
+    value: Decimal | float | int | None, lang: str = DEFAULT_LANGUAGE, decimals: int = 0
+) -> str:
     if value is None:
         return "—"
     pattern = "#,##0" + ("." + "0" * decimals if decimals else "")

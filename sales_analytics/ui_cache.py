@@ -164,3 +164,24 @@ def delete_batch(batch_id: int) -> int:
     """Undo one import. Returns the rows removed."""
     with database().cursor() as con:
         return batches.delete_batch(con, batch_id)
+
+
+# --- any report function, cached on (function, parameters, data_version) ------------------------
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _report(target: str, data_version: int, module: str, name: str, params: tuple) -> object:
+    import importlib
+
+    function = getattr(importlib.import_module(module), name)
+    with _database(target).cursor() as con:
+        return function(con, **dict(params))
+
+
+def report(function, **params):
+    """``function(con, **params)`` from ``sales_analytics.reports``, cached until the next import.
+
+    Parameters must be plain, hashable values (dates, strings, numbers, tuples).
+    """
+    db = database()
+    return _report(db.target, version(db), function.__module__, function.__name__, tuple(sorted(params.items())))

@@ -86,8 +86,16 @@ def test_mapping_option_fixes_an_unknown_header(capsys, db_path, tmp_path):
 
 
 def test_deals_snapshot_from_option(capsys, db_path):
-    code, _, err = run(capsys, "--db", db_path, "import", "deals", DATA / "forecast_by_manager_2026-11-16.xlsx",
-                       "--as-of", "2026-11-17")
+    code, _, err = run(
+        capsys,
+        "--db",
+        db_path,
+        "import",
+        "deals",
+        DATA / "forecast_by_manager_2026-11-16.xlsx",
+        "--as-of",
+        "2026-11-17",
+    )
     assert code == 0
     assert "snapshot 2026-11-17" in err
 
@@ -104,7 +112,9 @@ def test_json_and_xlsx_formats(capsys, db_path, tmp_path):
     hostile.write_text('Дата;Клиент;Сумма\n16.11.2026;"=1+2";5\n', encoding="utf-8")
     run(capsys, "--db", db_path, "import", "sales", hostile)
     _, out, _ = run(capsys, "--db", db_path, "report", "sales", "--by", "client", "--format", "json")
-    assert json.loads(out) == [{"group": "=1+2", "month": "2026-11", "amount": "5.00", "margin": None, "rows": 1}]
+    assert json.loads(out) == [
+        {"group": "=1+2", "month": "2026-11", "amount": "5.00", "margin": None, "rows": 1}
+    ]
     target = tmp_path / "report.xlsx"
     run(capsys, "--db", db_path, "report", "sales", "--by", "client", "--format", "xlsx", "-o", target)
     sheet = openpyxl.load_workbook(io.BytesIO(target.read_bytes())).active
@@ -112,9 +122,17 @@ def test_json_and_xlsx_formats(capsys, db_path, tmp_path):
 
 
 def test_module_entry_point_runs(tmp_path):
-    out = subprocess.run([sys.executable, "-m", "sales_analytics", "--db", str(tmp_path / "x.duckdb"), "report",
-                          "sales"], capture_output=True, text=True, cwd=ROOT)
+    out = subprocess.run(
+        [sys.executable, "-m", "sales_analytics", "--db", str(tmp_path / "x.duckdb"), "report", "sales"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
     assert out.returncode == 0 and out.stdout == "group,month,amount,margin,rows\n"
-    out = subprocess.run([sys.executable, "-m", "sales_analytics", "report", "nonsense"], capture_output=True,
-                         text=True, cwd=ROOT)
+    out = subprocess.run(
+        [sys.executable, "-m", "sales_analytics", "report", "nonsense"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
     assert out.returncode == 2

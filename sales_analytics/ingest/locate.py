@@ -11,7 +11,13 @@ from datetime import date
 
 import duckdb
 
-from sales_analytics.ingest.fields import REQUIRED, TOTAL_COLUMN, adjust_for_kind, match_field, normalise_header
+from sales_analytics.ingest.fields import (
+    REQUIRED,
+    TOTAL_COLUMN,
+    adjust_for_kind,
+    match_field,
+    normalise_header,
+)
 from sales_analytics.ingest.read import RawSheet
 
 HEADER_SEARCH_ROWS = 30
@@ -51,7 +57,9 @@ class LocatedSheet:
         return [f for f in ("manager", "department") if f not in self.fields.values()]
 
 
-def first_rows(con: duckdb.DuckDBPyConnection, sheet: RawSheet, table: str, limit: int = HEADER_SEARCH_ROWS + 2):
+def first_rows(
+    con: duckdb.DuckDBPyConnection, sheet: RawSheet, table: str, limit: int = HEADER_SEARCH_ROWS + 2
+):
     """The first ``limit`` records of a loaded sheet, cells as stripped text or ''."""
     sql = "SELECT * FROM {t} WHERE rowid < $n ORDER BY rowid"
     rows = con.execute(sql.format(t=table), {"n": limit}).fetchall()
@@ -70,7 +78,8 @@ def parse_months(con: duckdb.DuckDBPyConnection, labels: list[str], year: int | 
     unknown = sorted({v for v in values if v is not None and (v, year) not in _MONTH_LABELS})
     if unknown:
         rows = con.execute(
-            "SELECT s, sa_month(s, $year) FROM (SELECT unnest($labels) AS s)", {"labels": unknown, "year": year}
+            "SELECT s, sa_month(s, $year) FROM (SELECT unnest($labels) AS s)",
+            {"labels": unknown, "year": year},
         ).fetchall()
         if len(_MONTH_LABELS) > 100_000:
             _MONTH_LABELS.clear()
@@ -158,8 +167,15 @@ def locate_sheet(
         name, certainty = match_field(text)
         if name and name not in fields.values():
             fields[column] = name
-    located = LocatedSheet(sheet=sheet, index=index, table=table, header_rec=header_rec,
-                           header_rows=header_rows, headers=headers, fields=fields)
+    located = LocatedSheet(
+        sheet=sheet,
+        index=index,
+        table=table,
+        header_rec=header_rec,
+        header_rows=header_rows,
+        headers=headers,
+        fields=fields,
+    )
     months = parse_months(con, headers, None)
     month_names = parse_months(con, headers, 2000)
     wide = [c for c, m in enumerate(month_names) if m is not None and c not in fields]
@@ -168,8 +184,8 @@ def locate_sheet(
         resolved = labels_year or year or title_year
         for column in wide:
             own = months[column]
-            located.wide_months[column] = own if own is not None else (
-                month_names[column].replace(year=resolved) if resolved else None
+            located.wide_months[column] = (
+                own if own is not None else (month_names[column].replace(year=resolved) if resolved else None)
             )
     return located
 

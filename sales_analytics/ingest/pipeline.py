@@ -106,10 +106,14 @@ class _Workspace:
             try:
                 sheet.load(self.con, table)
             except InputError as error:
-                raise InputError([
-                    RowProblem(file=self.file_name, sheet=sheet.name, code=p.code, row=p.row, detail=p.detail)
-                    for p in error.problems
-                ]) from error
+                raise InputError(
+                    [
+                        RowProblem(
+                            file=self.file_name, sheet=sheet.name, code=p.code, row=p.row, detail=p.detail
+                        )
+                        for p in error.problems
+                    ]
+                ) from error
             self.tables.append(table)
             label = sheet.name or self.file_name
             if sheet.hidden:
@@ -141,11 +145,24 @@ class _Workspace:
         problems = []
         for located in self.located:
             for name in loc.missing_required(located, self.kind):
-                problems.append(RowProblem(file=self.file_name, sheet=located.sheet.name, code="missing_column",
-                                           row=located.sheet.row_number(located.header_rec), detail=name))
+                problems.append(
+                    RowProblem(
+                        file=self.file_name,
+                        sheet=located.sheet.name,
+                        code="missing_column",
+                        row=located.sheet.row_number(located.header_rec),
+                        detail=name,
+                    )
+                )
             if self.kind == "plan" and any(m is None for m in located.wide_months.values()):
-                problems.append(RowProblem(file=self.file_name, sheet=located.sheet.name, code="no_year",
-                                           row=located.sheet.row_number(located.header_rec)))
+                problems.append(
+                    RowProblem(
+                        file=self.file_name,
+                        sheet=located.sheet.name,
+                        code="no_year",
+                        row=located.sheet.row_number(located.header_rec),
+                    )
+                )
         return problems
 
     # -- normalise ---------------------------------------------------------------------------------
@@ -164,12 +181,17 @@ class _Workspace:
             # the readers give NULL for an empty cell; a cell of spaces only is rare enough to trim lazily
             nonempty = " + ".join(
                 f"(CASE WHEN {c} IS NULL OR {c} = '' THEN 0 WHEN ascii({c}) > 32 THEN 1 "
-                f"WHEN trim({c}) = '' THEN 0 ELSE 1 END)" for c in cells
-            )
-            first_text = "trim(coalesce(" + ", ".join(
-                f"CASE WHEN {c} IS NULL OR {c} = '' OR (ascii({c}) <= 32 AND trim({c}) = '') THEN NULL ELSE {c} END"
+                f"WHEN trim({c}) = '' THEN 0 ELSE 1 END)"
                 for c in cells
-            ) + ", NULL))"
+            )
+            first_text = (
+                "trim(coalesce("
+                + ", ".join(
+                    f"CASE WHEN {c} IS NULL OR {c} = '' OR (ascii({c}) <= 32 AND trim({c}) = '') THEN NULL ELSE {c} END"
+                    for c in cells
+                )
+                + ", NULL))"
+            )
             key_cells = [f"c{by_field[f]}" for f in _KEY_FIGURE[self.kind] if f in by_field]
             key_cells += [f"c{c}" for c in located.wide_months]
             # a row holds figures when a key cell has a digit; parsing (and its errors) comes later
@@ -185,7 +207,9 @@ class _Workspace:
                 f"{'department' not in by_field} AS department_missing",
                 f"{self.kind == 'plan'} AS is_plan",
             ]
-            columns += [f"c{by_field[f]} AS {f}_raw" if f in by_field else f"NULL::VARCHAR AS {f}_raw" for f in FIELDS]
+            columns += [
+                f"c{by_field[f]} AS {f}_raw" if f in by_field else f"NULL::VARCHAR AS {f}_raw" for f in FIELDS
+            ]
             month_columns = list(located.wide_months)
             columns += [
                 f"c{month_columns[k]} AS m_{k}" if k < len(month_columns) else f"NULL::VARCHAR AS m_{k}"
@@ -196,7 +220,9 @@ class _Workspace:
             selects.append(
                 "SELECT " + ", ".join(columns) + f" FROM {located.table} WHERE rowid > {located.header_rec}"
             )
-            sheets.append({"sheet_index": i, "sheet": located.sheet.name, "sheet_manager": located.sheet_manager})
+            sheets.append(
+                {"sheet_index": i, "sheet": located.sheet.name, "sheet_manager": located.sheet_manager}
+            )
         frame = pd.DataFrame(sheets, columns=["sheet_index", "sheet", "sheet_manager"]).astype(
             {"sheet_index": "int64", "sheet": "object", "sheet_manager": "object"}
         )
@@ -212,7 +238,9 @@ class _Workspace:
         months = []
         for located in self.located:
             for k, (column, month) in enumerate(located.wide_months.items()):
-                months.append({"sheet_index": located.index, "slot": f"m_{k}", "month": month, "plan_column": column})
+                months.append(
+                    {"sheet_index": located.index, "slot": f"m_{k}", "month": month, "plan_column": column}
+                )
         long_rows = (
             "SELECT *, NULL::DATE AS month_fixed, plan_raw AS plan_cell, NULL::INTEGER AS plan_column "
             "FROM sa_classified WHERE is_data"
@@ -251,15 +279,24 @@ class _Workspace:
                 column = located.column_ref(int(plan_column))
             elif located.column_of(field) is not None:
                 column = located.column_ref(located.column_of(field))
-            problems.append(RowProblem(
-                file=self.file_name, sheet=located.sheet.name, row=int(row_no), column=column, value=value,
-                code=code, detail=_field_label(field),
-            ))
+            problems.append(
+                RowProblem(
+                    file=self.file_name,
+                    sheet=located.sheet.name,
+                    row=int(row_no),
+                    column=column,
+                    value=value,
+                    code=code,
+                    detail=_field_label(field),
+                )
+            )
         return problems
 
     def drop_rows(self, problems: list[RowProblem]) -> None:
         names = {s.sheet.name: s.index for s in self.located}
-        keys = pd.DataFrame({"sheet_index": [names[p.sheet] for p in problems], "row_no": [p.row for p in problems]})
+        keys = pd.DataFrame(
+            {"sheet_index": [names[p.sheet] for p in problems], "row_no": [p.row for p in problems]}
+        )
         self.con.register("sa_bad_rows", keys)
         self.con.execute(
             "DELETE FROM sa_staged WHERE (sheet_index, row_no) IN (SELECT (sheet_index, row_no) FROM sa_bad_rows)"
@@ -267,25 +304,35 @@ class _Workspace:
         self.con.unregister("sa_bad_rows")
 
     def warnings(self) -> dict[str, int]:
-        counts = dict(self.con.execute(
-            """
+        counts = dict(
+            self.con.execute(
+                """
             SELECT 'subtotal_rows', count(*) FILTER (WHERE is_subtotal) FROM sa_headings
             UNION ALL SELECT 'group_rows', count(*) FILTER (WHERE is_label) FROM sa_headings
             UNION ALL SELECT 'note_rows', count(*) FILTER (WHERE NOT is_data AND NOT is_label AND NOT is_subtotal)
                 FROM sa_headings
             """
-        ).fetchall())
+            ).fetchall()
+        )
         if self.kind == "sales":
-            counts.update(dict(self.con.execute(
-                "SELECT 'returns', count(*) FILTER (WHERE amount < 0) FROM sa_staged "
-                "UNION ALL SELECT 'amount_from_price', count(*) FILTER (WHERE amount_from_price) FROM sa_staged"
-            ).fetchall()))
+            counts.update(
+                dict(
+                    self.con.execute(
+                        "SELECT 'returns', count(*) FILTER (WHERE amount < 0) FROM sa_staged "
+                        "UNION ALL SELECT 'amount_from_price', count(*) FILTER (WHERE amount_from_price) FROM sa_staged"
+                    ).fetchall()
+                )
+            )
         if self.kind == "deals":
-            counts.update(dict(self.con.execute(
-                "SELECT 'probability_missing', count(*) FILTER (WHERE probability_missing) FROM sa_staged "
-                "UNION ALL SELECT 'month_missing', count(*) FILTER (WHERE month_missing) FROM sa_staged "
-                "UNION ALL SELECT 'status_unknown', count(*) FILTER (WHERE status_unknown) FROM sa_staged"
-            ).fetchall()))
+            counts.update(
+                dict(
+                    self.con.execute(
+                        "SELECT 'probability_missing', count(*) FILTER (WHERE probability_missing) FROM sa_staged "
+                        "UNION ALL SELECT 'month_missing', count(*) FILTER (WHERE month_missing) FROM sa_staged "
+                        "UNION ALL SELECT 'status_unknown', count(*) FILTER (WHERE status_unknown) FROM sa_staged"
+                    ).fetchall()
+                )
+            )
         for reason in self.skipped_sheets.values():
             counts[reason] = counts.get(reason, 0) + 1
         return {k: int(v) for k, v in counts.items() if v}
@@ -317,20 +364,39 @@ def preview_file(
     try:
         work = _Workspace(data, file_name, kind, mapping, year)
     except InputError as error:
-        return Preview(file_name=file_name, kind=kind or "sales", kind_guessed=kind is None, sheets=[],
-                       snapshot_date=snapshot_date_from_name(file_name), year=year, problems=error.problems)
+        return Preview(
+            file_name=file_name,
+            kind=kind or "sales",
+            kind_guessed=kind is None,
+            sheets=[],
+            snapshot_date=snapshot_date_from_name(file_name),
+            year=year,
+            problems=error.problems,
+        )
     try:
         sheets = []
         for located in work.located:
             sheets.append(_sheet_preview(work.con, located, sample_rows))
         for name, reason in work.skipped_sheets.items():
-            sheets.append(SheetPreview(name=name, header_row=None, header_rows=0, columns=[],
-                                       sample=pd.DataFrame(), skipped=reason))
+            sheets.append(
+                SheetPreview(
+                    name=name,
+                    header_row=None,
+                    header_rows=0,
+                    columns=[],
+                    sample=pd.DataFrame(),
+                    skipped=reason,
+                )
+            )
         years = [m.year for s in work.located for m in s.wide_months.values() if m is not None]
         return Preview(
-            file_name=file_name, kind=work.kind, kind_guessed=work.kind_guessed, sheets=sheets,
+            file_name=file_name,
+            kind=work.kind,
+            kind_guessed=work.kind_guessed,
+            sheets=sheets,
             snapshot_date=snapshot_date_from_name(file_name),
-            year=min(years) if years else year, problems=work.structural_problems(),
+            year=min(years) if years else year,
+            problems=work.structural_problems(),
         )
     finally:
         work.close()
@@ -422,7 +488,8 @@ def import_file(
         report(0.75, "store")
         sheets = [s.sheet.name or file_name for s in work.located]
         mapping_used = {
-            (s.sheet.name or ""): {s.sheet.letters[c]: f for c, f in sorted(s.fields.items())} for s in work.located
+            (s.sheet.name or ""): {s.sheet.letters[c]: f for c, f in sorted(s.fields.items())}
+            for s in work.located
         }
         # only the typed columns travel to the company database; the raw text stays behind
         typed = work.con.sql("SELECT COLUMNS(lambda c: NOT suffix(c, '_raw')) FROM sa_staged")
@@ -432,10 +499,18 @@ def import_file(
         try:
             archive_path = archive(data, digest, file_name, archive_dir)
             batch_id, totals = store_batch(
-                con, kind=work.kind, file_name=file_name, digest=digest, archive_path=archive_path,
-                sheets=sheets, snapshot=snapshot, warnings=warnings,
-                skipped=[_problem_dict(p) for p in problems], mapping=mapping_used,
-                is_demo=is_demo, uploaded_by=uploaded_by,
+                con,
+                kind=work.kind,
+                file_name=file_name,
+                digest=digest,
+                archive_path=archive_path,
+                sheets=sheets,
+                snapshot=snapshot,
+                warnings=warnings,
+                skipped=[_problem_dict(p) for p in problems],
+                mapping=mapping_used,
+                is_demo=is_demo,
+                uploaded_by=uploaded_by,
             )
             if own_transaction:
                 con.commit()
@@ -447,10 +522,20 @@ def import_file(
             con.unregister("sa_staged")
         report(1.0, "done")
         return ImportResult(
-            batch_id=batch_id, kind=work.kind, file_name=file_name, sha256=digest, sheets=sheets,
-            rows=totals["rows"], amount_total=totals["amount"], margin_total=totals["margin"],
-            period_from=totals["period_from"], period_to=totals["period_to"], snapshot_date=snapshot,
-            warnings=warnings, skipped=problems, replaced_rows=totals["replaced"],
+            batch_id=batch_id,
+            kind=work.kind,
+            file_name=file_name,
+            sha256=digest,
+            sheets=sheets,
+            rows=totals["rows"],
+            amount_total=totals["amount"],
+            margin_total=totals["margin"],
+            period_from=totals["period_from"],
+            period_to=totals["period_to"],
+            snapshot_date=snapshot,
+            warnings=warnings,
+            skipped=problems,
+            replaced_rows=totals["replaced"],
         )
     finally:
         work.close()
@@ -458,6 +543,10 @@ def import_file(
 
 def _problem_dict(problem: RowProblem) -> dict:
     return {
-        "sheet": problem.sheet, "row": problem.row, "column": problem.column,
-        "value": problem.value, "code": problem.code, "detail": problem.detail,
+        "sheet": problem.sheet,
+        "row": problem.row,
+        "column": problem.column,
+        "value": problem.value,
+        "code": problem.code,
+        "detail": problem.detail,
     }

@@ -67,12 +67,21 @@ class RawSheet:
             "auto_detect = false, null_padding = true, strict_mode = true, columns = {spec})"
         )
         try:
-            con.execute(sql.format(t=table, c=columns, spec=spec), {"path": str(self.csv_path), "delim": self.csv_delimiter})
+            con.execute(
+                sql.format(t=table, c=columns, spec=spec),
+                {"path": str(self.csv_path), "delim": self.csv_delimiter},
+            )
         except duckdb.Error as error:
             line = re.search(r"Line:\s*(\d+)", str(error))
             raise InputError(
-                [RowProblem(file="", code="too_many_fields", row=int(line.group(1)) if line else None,
-                            detail=str(error).splitlines()[0])]
+                [
+                    RowProblem(
+                        file="",
+                        code="too_many_fields",
+                        row=int(line.group(1)) if line else None,
+                        detail=str(error).splitlines()[0],
+                    )
+                ]
             ) from error
 
     def row_number(self, rec: int) -> int:
@@ -130,20 +139,36 @@ def _read_spreadsheet(data: bytes, file_name: str) -> list[RawSheet]:
         for name in reader.sheet_names:
             sheet = reader.load_sheet(name, header_row=None, dtypes="string", skip_rows=0)
             if sheet.width > MAX_COLUMNS:
-                raise InputError([RowProblem(file=file_name, sheet=name, code="too_large",
-                                             detail=f"{sheet.width} columns (at most {MAX_COLUMNS})")])
+                raise InputError(
+                    [
+                        RowProblem(
+                            file=file_name,
+                            sheet=name,
+                            code="too_large",
+                            detail=f"{sheet.width} columns (at most {MAX_COLUMNS})",
+                        )
+                    ]
+                )
             table = sheet.to_arrow()
             infos = sheet.available_columns()
             letters = [column_letter(info.absolute_index) for info in infos]
             table = table.rename_columns([f"c{i}" for i in range(table.num_columns)])
             table = table.cast(pa.schema([pa.field(f"c{i}", pa.string()) for i in range(table.num_columns)]))
-            sheets.append(RawSheet(name=name, letters=letters, arrow=table,
-                                   hidden=str(sheet.visible).lower().endswith("hidden")))
+            sheets.append(
+                RawSheet(
+                    name=name,
+                    letters=letters,
+                    arrow=table,
+                    hidden=str(sheet.visible).lower().endswith("hidden"),
+                )
+            )
         return sheets
     except InputError:
         raise
     except Exception as error:  # calamine's errors name the cause; the file itself is unusable
-        raise InputError([RowProblem(file=file_name, code="unreadable", detail=str(error).splitlines()[0][:200])]) from error
+        raise InputError(
+            [RowProblem(file=file_name, code="unreadable", detail=str(error).splitlines()[0][:200])]
+        ) from error
 
 
 def _check_zip(data: bytes, file_name: str, limit: int = 2_000_000_000) -> None:
@@ -154,7 +179,9 @@ def _check_zip(data: bytes, file_name: str, limit: int = 2_000_000_000) -> None:
     except zipfile.BadZipFile as error:
         raise InputError([RowProblem(file=file_name, code="unreadable", detail=str(error))]) from error
     if unpacked > limit:
-        raise InputError([RowProblem(file=file_name, code="too_large", detail=f"unpacks to {unpacked:,} bytes")])
+        raise InputError(
+            [RowProblem(file=file_name, code="too_large", detail=f"unpacks to {unpacked:,} bytes")]
+        )
 
 
 def decode_text(data: bytes, file_name: str) -> str:

@@ -98,8 +98,9 @@ def resolve_supersession(con: duckdb.DuckDBPyConnection, below: int = 2**31 - 1)
     changed = 0
     for kind, (table, key, day) in _SUPERSEDE.items():
         con.execute(_RESET_TEMPLATE.format(table=table))
-        changed += con.execute(_RESOLVE_TEMPLATE.format(table=table, key=key, day=day),
-                               {"kind": kind, "below": below}).fetchone()[0]
+        changed += con.execute(
+            _RESOLVE_TEMPLATE.format(table=table, key=key, day=day), {"kind": kind, "below": below}
+        ).fetchone()[0]
     return changed
 
 
@@ -177,12 +178,23 @@ def store_batch(
         RETURNING batch_id
         """,
         {
-            "kind": kind, "file": file_name, "sha": digest, "archive": archive_path, "sheets": sheets,
-            "snapshot": snapshot, "rows": totals["rows"], "skipped_count": len(skipped),
-            "amount": totals["amount"], "margin": totals["margin"], "from": totals["period_from"],
-            "to": totals["period_to"], "warnings": json.dumps(warnings, ensure_ascii=False),
-            "skipped": json.dumps(skipped, ensure_ascii=False), "mapping": json.dumps(mapping, ensure_ascii=False),
-            "demo": is_demo, "by": uploaded_by,
+            "kind": kind,
+            "file": file_name,
+            "sha": digest,
+            "archive": archive_path,
+            "sheets": sheets,
+            "snapshot": snapshot,
+            "rows": totals["rows"],
+            "skipped_count": len(skipped),
+            "amount": totals["amount"],
+            "margin": totals["margin"],
+            "from": totals["period_from"],
+            "to": totals["period_to"],
+            "warnings": json.dumps(warnings, ensure_ascii=False),
+            "skipped": json.dumps(skipped, ensure_ascii=False),
+            "mapping": json.dumps(mapping, ensure_ascii=False),
+            "demo": is_demo,
+            "by": uploaded_by,
         },
     ).fetchone()[0]
     params = {"batch": batch_id}

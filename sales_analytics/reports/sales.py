@@ -14,6 +14,19 @@ GROUPINGS = ("department", "manager", "client", "all")
 COLUMNS = ["group", "month", "amount", "margin", "rows"]
 
 
+def _add_arguments(parser) -> None:
+    from sales_analytics.cli import day
+
+    parser.add_argument("--from", dest="date_from", type=day)
+    parser.add_argument("--to", dest="date_to", type=day)
+    parser.add_argument("--by", choices=GROUPINGS, default="department")
+
+
+def _run(con, args) -> pd.DataFrame:
+    """Net sales per group and month: group,month,amount,margin,rows."""
+    return sales_report(con, args.date_from, args.date_to, args.by, args.lang)
+
+
 def sales_report(
     con: duckdb.DuckDBPyConnection,
     date_from: date | None = None,
@@ -36,3 +49,6 @@ def sales_report(
     frame["month"] = pd.to_datetime(frame["month"]).dt.date
     frame["rows"] = frame["rows"].astype("int64")
     return frame[COLUMNS]
+
+
+CLI_REPORTS = {"sales": (_add_arguments, _run)}

@@ -77,20 +77,30 @@ ROWS = [
 ]
 
 
-@pytest.mark.parametrize(("writer", "name"), [(xlsx, "s.xlsx"), (xlsx, "s.xlsm"), (xls, "s.xls"), (ods, "s.ods")])
+@pytest.mark.parametrize(
+    ("writer", "name"), [(xlsx, "s.xlsx"), (xlsx, "s.xlsm"), (xls, "s.xls"), (ods, "s.ods")]
+)
 def test_every_spreadsheet_format(con, writer, name):
     data = writer({"Продажи": ROWS}) if writer is xlsx else writer(ROWS)
     result = import_file(con, data, name)
     assert (result.rows, result.amount_total) == (2, Decimal("3000.75"))
     assert con.execute("SELECT count(DISTINCT client_key), min(sale_date) FROM current_sales").fetchone() == (
-        1, date(2026, 11, 16))
+        1,
+        date(2026, 11, 16),
+    )
 
 
-@pytest.mark.parametrize(("encoding", "separator"), [("utf-8", ","), ("utf-8-sig", ";"), ("cp1251", ";"),
-                                                     ("utf-16", "\t"), ("cp1251", "\t")])
+@pytest.mark.parametrize(
+    ("encoding", "separator"),
+    [("utf-8", ","), ("utf-8-sig", ";"), ("cp1251", ";"), ("utf-16", "\t"), ("cp1251", "\t")],
+)
 def test_csv_encodings_and_separators(con, encoding, separator):
-    text = separator.join(["Дата", "Клиент", "Сумма"]) + "\n" + separator.join(
-        ["16.11.2026", "Ёлка", '"12 345,67"' if separator == "," else "12 345,67"]) + "\n"
+    text = (
+        separator.join(["Дата", "Клиент", "Сумма"])
+        + "\n"
+        + separator.join(["16.11.2026", "Ёлка", '"12 345,67"' if separator == "," else "12 345,67"])
+        + "\n"
+    )
     result = import_file(con, text.encode(encoding), "s.csv")
     assert result.amount_total == Decimal("12345.67")
     assert con.execute("SELECT client_name FROM current_sales").fetchone()[0] == "Ёлка"
@@ -105,16 +115,23 @@ def test_english_headers_with_units_in_any_case(con):
 
 
 def test_header_spread_over_two_rows(con):
-    data = xlsx({"Лист1": [
-        ["Продажи", None, None, None],
-        ["Дата", "Клиент", "Сумма", "Валовая"],
-        [None, None, "руб.", "прибыль"],
-        [date(2026, 11, 16), "Лютик", 100, 30],
-    ]})
+    data = xlsx(
+        {
+            "Лист1": [
+                ["Продажи", None, None, None],
+                ["Дата", "Клиент", "Сумма", "Валовая"],
+                [None, None, "руб.", "прибыль"],
+                [date(2026, 11, 16), "Лютик", 100, 30],
+            ]
+        }
+    )
     preview = preview_file(data, "two.xlsx")
     assert preview.sheets[0].header_row == 3 and preview.sheets[0].header_rows == 2
     import_file(con, data, "two.xlsx")
-    assert con.execute("SELECT amount, margin FROM current_sales").fetchone() == (Decimal("100.00"), Decimal("30.00"))
+    assert con.execute("SELECT amount, margin FROM current_sales").fetchone() == (
+        Decimal("100.00"),
+        Decimal("30.00"),
+    )
 
 
 def test_amount_is_price_times_quantity_when_there_is_no_amount(con):
@@ -125,24 +142,33 @@ def test_amount_is_price_times_quantity_when_there_is_no_amount(con):
 
 
 def test_two_heading_levels_fill_department_and_manager(con):
-    data = xlsx({"TDSheet": [
-        ["Дата", "Клиент", "Сумма"],
-        ["Оптовый отдел", None, None],
-        ["Иванов", None, None],
-        [date(2026, 11, 16), "А", 10],
-        ["Итого Иванов", None, 10],
-        ["Петрова", None, None],
-        [date(2026, 11, 16), "Б", 20],
-        ["Итого Оптовый отдел", None, 30],
-        ["Розничный отдел", None, None],
-        ["Сидоров", None, None],
-        [date(2026, 11, 17), "В", 5],
-        ["Итого", None, 35],
-    ]})
+    data = xlsx(
+        {
+            "TDSheet": [
+                ["Дата", "Клиент", "Сумма"],
+                ["Оптовый отдел", None, None],
+                ["Иванов", None, None],
+                [date(2026, 11, 16), "А", 10],
+                ["Итого Иванов", None, 10],
+                ["Петрова", None, None],
+                [date(2026, 11, 16), "Б", 20],
+                ["Итого Оптовый отдел", None, 30],
+                ["Розничный отдел", None, None],
+                ["Сидоров", None, None],
+                [date(2026, 11, 17), "В", 5],
+                ["Итого", None, 35],
+            ]
+        }
+    )
     import_file(con, data, "nested.xlsx")
-    rows = con.execute("SELECT client_name, department, manager FROM current_sales ORDER BY client_name").fetchall()
-    assert rows == [("А", "Оптовый отдел", "Иванов"), ("Б", "Оптовый отдел", "Петрова"),
-                    ("В", "Розничный отдел", "Сидоров")]
+    rows = con.execute(
+        "SELECT client_name, department, manager FROM current_sales ORDER BY client_name"
+    ).fetchall()
+    assert rows == [
+        ("А", "Оптовый отдел", "Иванов"),
+        ("Б", "Оптовый отдел", "Петрова"),
+        ("В", "Розничный отдел", "Сидоров"),
+    ]
 
 
 def test_heading_fills_department_when_the_file_has_managers(con):
@@ -153,7 +179,9 @@ def test_heading_fills_department_when_the_file_has_managers(con):
 
 def test_hidden_and_headerless_sheets_are_skipped_and_reported(con):
     good = [["Дата", "Клиент", "Сумма"], [date(2026, 11, 16), "А", 10]]
-    data = xlsx({"Продажи": good, "Справка": [["Эта книга выгружена из 1С"]], "Старое": good}, hidden=("Старое",))
+    data = xlsx(
+        {"Продажи": good, "Справка": [["Эта книга выгружена из 1С"]], "Старое": good}, hidden=("Старое",)
+    )
     result = import_file(con, data, "book.xlsx")
     assert result.sheets == ["Продажи"]
     assert result.warnings["sheet_hidden"] == 1 and result.warnings["sheet_no_header"] == 1
@@ -161,13 +189,17 @@ def test_hidden_and_headerless_sheets_are_skipped_and_reported(con):
 
 
 def test_notes_below_the_table_are_not_data(con):
-    data = xlsx({"Лист1": [
-        ["Дата", "Клиент", "Сумма"],
-        [date(2026, 11, 16), "А", 10],
-        [None, None, None],
-        ["Исполнитель:", "Петров П.П.", None],
-        ["Отчёт сформирован 21.11.2026 10:15"],
-    ]})
+    data = xlsx(
+        {
+            "Лист1": [
+                ["Дата", "Клиент", "Сумма"],
+                [date(2026, 11, 16), "А", 10],
+                [None, None, None],
+                ["Исполнитель:", "Петров П.П.", None],
+                ["Отчёт сформирован 21.11.2026 10:15"],
+            ]
+        }
+    )
     result = import_file(con, data, "notes.xlsx")
     assert result.rows == 1 and result.amount_total == Decimal("10.00")
 
@@ -181,7 +213,9 @@ def test_sheet_per_manager_fills_the_manager_and_a_generic_sheet_name_does_not(c
 
 
 def test_long_plan_by_department(con):
-    data = "Отдел;Месяц;План\nОпт;2026-12;1 000 000\nОпт;январь 2027;900 000\nРозница;12.2026;500 000\n".encode()
+    data = (
+        "Отдел;Месяц;План\nОпт;2026-12;1 000 000\nОпт;январь 2027;900 000\nРозница;12.2026;500 000\n".encode()
+    )
     result = import_file(con, data, "plan.csv")
     assert result.kind == "plan" and result.amount_total == Decimal("2400000.00")
     months = con.execute("SELECT department, month FROM current_plan ORDER BY department, month").fetchall()
@@ -189,24 +223,32 @@ def test_long_plan_by_department(con):
 
 
 def test_wide_plan_with_year_in_the_labels_and_a_total_column(con):
-    data = xlsx({"План": [
-        ["Отдел", "янв.27", "фев.27", "мар.27", "Итого"],
-        ["Опт", 100, 200, None, 300],
-        ["Итого", 100, 200, None, 300],
-    ]})
+    data = xlsx(
+        {
+            "План": [
+                ["Отдел", "янв.27", "фев.27", "мар.27", "Итого"],
+                ["Опт", 100, 200, None, 300],
+                ["Итого", 100, 200, None, 300],
+            ]
+        }
+    )
     result = import_file(con, data, "plan.xlsx")
     assert result.rows == 2 and result.amount_total == Decimal("300.00")
     assert result.period_from == date(2027, 1, 1)
 
 
 def test_deal_statuses_probabilities_and_months(con):
-    data = xlsx({"Петрова": [
-        ["№ сделки", "Клиент", "Сумма", "Месяц оплаты", "Вероятность", "Статус"],
-        ["D-1", "А", 100, "декабрь 2026", "70%", "в работе"],
-        ["D-2", "Б", 100, datetime(2027, 1, 15), 0.7, "выиграна"],
-        ["D-3", "В", 100, "2027-02", 70, "отказ"],
-        ["D-4", "Г", 100, None, None, "на паузе"],
-    ]})
+    data = xlsx(
+        {
+            "Петрова": [
+                ["№ сделки", "Клиент", "Сумма", "Месяц оплаты", "Вероятность", "Статус"],
+                ["D-1", "А", 100, "декабрь 2026", "70%", "в работе"],
+                ["D-2", "Б", 100, datetime(2027, 1, 15), 0.7, "выиграна"],
+                ["D-3", "В", 100, "2027-02", 70, "отказ"],
+                ["D-4", "Г", 100, None, None, "на паузе"],
+            ]
+        }
+    )
     result = import_file(con, data, "deals.xlsx", as_of=date(2026, 11, 16))
     rows = con.execute(
         "SELECT deal_id, expected_month, probability, status, probability_missing FROM current_deals ORDER BY deal_id"
