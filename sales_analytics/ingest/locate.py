@@ -143,6 +143,9 @@ def locate_sheet(
                 headers = rows[rec]
             else:
                 upper, lower = rows[rec], rows[rec + 1]
+                # two header rows both hold labels; a blank row above the header is not half of it
+                if not any(upper) or not any(lower):
+                    continue
                 headers = [" ".join(x for x in (u, lo) if x) for u, lo in zip(upper, lower, strict=True)]
                 # a second header row holds labels, not data: no cell of it may be a number
                 if any(re.fullmatch(r"[-\d\s.,()%₽]+", cell or "x") for cell in lower if cell):

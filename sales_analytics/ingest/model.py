@@ -91,7 +91,7 @@ class SheetPreview:
     header_rows: int  # 1 or 2 (a header spread over two rows)
     columns: list[ColumnPreview]
     sample: pd.DataFrame  # the first rows under the header, as text
-    skipped: str | None = None  # why this sheet is not imported (code), e.g. "hidden", "no_header"
+    skipped: str | None = None  # why this sheet is not imported: "sheet_hidden" or "sheet_no_header"
     group_field: str | None = None  # the field that group headings fill, if any
     sheet_fills: str | None = None  # the field the sheet name fills, if any
     wide_months: list[tuple[str, date]] = field(default_factory=list)  # plan: month columns found

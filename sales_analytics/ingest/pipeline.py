@@ -26,6 +26,7 @@ from sales_analytics.ingest.read import RawSheet, read_file
 from sales_analytics.ingest.store import archive, existing_batch, sha256, store_batch
 
 _SQL = Path(__file__).resolve().parent / "sql"
+_MIDNIGHT = re.compile(r"(?<=^\d{4}-\d{2}-\d{2}) 00:00:00$")
 Progress = Callable[[float, str], None]
 
 # Row-level text fields that only need the raw cell; all fields get a <name>_raw column.
@@ -413,6 +414,8 @@ def _sheet_preview(con, located: loc.LocatedSheet, sample_rows: int) -> SheetPre
     ]
     sql = "SELECT * FROM {t} WHERE rowid > $h ORDER BY rowid LIMIT $n"
     rows = con.execute(sql.format(t=located.table), {"h": located.header_rec, "n": sample_rows}).fetchall()
+    # an Excel date arrives as "2026-11-02 00:00:00"; a person wrote a day
+    rows = [[_MIDNIGHT.sub("", cell) if isinstance(cell, str) else cell for cell in row] for row in rows]
     names = []
     for column in columns:
         name = column.header or column.letter

@@ -98,9 +98,15 @@ def test_overview_on_demo_data(start_app, page, phone):
     settle(page)
     screenshot(page, "overview_demo_en")
 
+    # The language stays across pages (and in the URL).
+    page.get_by_test_id("stSidebarNav").get_by_text("Upload data").click()
+    expect(page.get_by_role("heading", name="Upload data")).to_be_visible()
+    expect(page.get_by_text("Upload history")).to_be_visible()
+    page.wait_for_url(re.compile(r"/data\?lang=en"))
+
     # The upload history on demo data, and the confirmation before a delete.
     page.get_by_test_id("stSidebar").get_by_text("Русский").click()
-    page.get_by_test_id("stSidebarNav").get_by_text("Загрузка данных").click()
+    expect(page.get_by_role("heading", name="Загрузка данных")).to_be_visible()
     expect(page.get_by_text("История загрузок")).to_be_visible()
     page.get_by_role("button", name="Удалить", exact=True).first.click()
     expect(page.get_by_role("button", name="Да, удалить")).to_be_visible()
