@@ -80,9 +80,10 @@ class _Workspace:
     """
 
     def __init__(self, data: bytes, file_name: str, kind: str | None, mapping, year: int | None):
-        self.con = duckdb.connect()
-        self.file_name = file_name
         self.tmp = Path(tempfile.mkdtemp(prefix="sa_import_"))
+        # a bounded scratch database: a big file spills to disk rather than past the memory goal
+        self.con = duckdb.connect(config={"memory_limit": "600MB", "temp_directory": str(self.tmp / "spill")})
+        self.file_name = file_name
         self.tables: list[str] = []
         self.skipped_sheets: dict[str, str] = {}
         self.located: list[loc.LocatedSheet] = []

@@ -184,21 +184,23 @@ def _check_zip(data: bytes, file_name: str, limit: int = 2_000_000_000) -> None:
         )
 
 
-def decode_text(data: bytes, file_name: str) -> str:
-    """CSV bytes as text: UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1251."""
+def utf8_bytes(data: bytes, file_name: str) -> bytes:
+    """CSV bytes as UTF-8 for DuckDB's reader: UTF-8 as it is (BOM dropped), UTF-16 with a BOM and
+    Windows-1251 (what Excel on Windows saves) transcoded."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
+        return data.decode("utf-16").encode("utf-8")
     if b"\x00" in data[:4096]:
         raise InputError([RowProblem(file=file_name, code="not_text", detail="binary data (NUL bytes)")])
     try:
-        return data.decode("utf-8-sig")
+        data.decode("utf-8")  # validates; the bytes themselves go on unchanged
+        return data[3:] if data.startswith(b"\xef\xbb\xbf") else data
     except UnicodeDecodeError:
         text = data.decode("cp1251", errors="replace")
     # Windows-1251 decodes any byte; a file that is mostly control characters is not text
     controls = sum(1 for ch in text[:4096] if ord(ch) < 32 and ch not in "\r\n\t")
     if controls > 20:
         raise InputError([RowProblem(file=file_name, code="not_text", detail="binary data")])
-    return text
+    return text.encode("utf-8")
 
 
 def sniff_delimiter(lines: list[str]) -> str:
@@ -216,13 +218,12 @@ def sniff_delimiter(lines: list[str]) -> str:
 
 
 def _read_csv(data: bytes, file_name: str, workdir: Path) -> RawSheet:
-    text = decode_text(data, file_name)
-    sample = text[:200_000].splitlines()[:300]
+    encoded = utf8_bytes(data, file_name)
+    sample = encoded[:200_000].decode("utf-8", errors="ignore").splitlines()[:300]
     delimiter = sniff_delimiter(sample)
     width = max((len(row) for row in csv.reader(sample, delimiter=delimiter)), default=1)
     if width > MAX_COLUMNS:
         raise InputError([RowProblem(file=file_name, code="too_large", detail=f"{width} columns")])
-    encoded = text.encode("utf-8")
     path = Path(tempfile.mkstemp(suffix=".csv", dir=workdir)[1])
     path.write_bytes(encoded)
     return RawSheet(
