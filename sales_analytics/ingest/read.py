@@ -235,19 +235,28 @@ def _read_csv(data: bytes, file_name: str, workdir: Path) -> RawSheet:
     )
 
 
+def _blank_line_starts(encoded: bytes) -> list[int]:
+    """Byte offsets where an empty line starts ("\n" or "\r\n" right after a newline, or at the start)."""
+    starts = []
+    if encoded.startswith((b"\n", b"\r\n")):
+        starts.append(0)
+    for pattern in (b"\n\n", b"\n\r\n"):
+        found = encoded.find(pattern)
+        while found != -1:
+            starts.append(found + 1)
+            found = encoded.find(pattern, found + 1)
+    return sorted(starts)
+
+
 def _blank_line_thresholds(encoded: bytes) -> list[int]:
     """For the j-th blank line (1-based) at line b_j: the count of records before it, b_j - j.
 
     A record i (1-based) lies after blank line j exactly when i > b_j - j, so its line number is
-    i + #{j : b_j - j < i}.
+    i + #{j : b_j - j < i}. Blank lines are few; newlines are counted only between them.
     """
-    buffer = np.frombuffer(encoded, dtype=np.uint8)
-    newlines = np.flatnonzero(buffer == 10)
-    if newlines.size == 0:
-        return []
-    starts = np.concatenate(([0], newlines[:-1] + 1))
-    lengths = newlines - starts
-    carriage = (lengths == 1) & (buffer[np.minimum(starts, buffer.size - 1)] == 13)
-    blank = (lengths == 0) | carriage
-    lines = np.flatnonzero(blank) + 1  # 1-based line numbers of blank lines
-    return [int(b - j) for j, b in enumerate(lines, start=1)]
+    thresholds, line, position = [], 1, 0
+    for j, start in enumerate(_blank_line_starts(encoded), start=1):
+        line += encoded.count(b"\n", position, start)
+        position = start
+        thresholds.append(line - j)
+    return thresholds
