@@ -9,7 +9,7 @@ import duckdb
 import pandas as pd
 
 from sales_analytics.db import bump_data_version, query_df
-from sales_analytics.ingest.store import refresh_clients, resolve_supersession
+from sales_analytics.ingest.store import refresh_derived, resolve_supersession
 
 
 @dataclass(frozen=True)
@@ -77,7 +77,7 @@ def delete_batch(con: duckdb.DuckDBPyConnection, batch_id: int) -> int:
             {"b": batch_id},
         )
         resolve_supersession(con)
-        refresh_clients(con)
+        refresh_derived(con)
         bump_data_version(con)
         con.commit()
     except BaseException:

@@ -22,7 +22,9 @@ def _plain(value, column: str):
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return None
     if isinstance(value, Decimal):
-        return f"{value.quantize(Decimal('0.01'))}"
+        # two decimals at least (money); a probability or a share keeps its own precision
+        places = max(2, -value.normalize().as_tuple().exponent)
+        return f"{value.quantize(Decimal(1).scaleb(-places))}"
     if isinstance(value, float):
         return f"{value:.2f}"
     if isinstance(value, datetime):

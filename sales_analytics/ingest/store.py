@@ -104,20 +104,34 @@ def resolve_supersession(con: duckdb.DuckDBPyConnection, below: int = 2**31 - 1)
     return changed
 
 
-def refresh_clients(con: duckdb.DuckDBPyConnection) -> None:
-    """Rebuild the client list: one row per key, shown under its most frequent spelling."""
+def refresh_derived(con: duckdb.DuckDBPyConnection) -> None:
+    """Rebuild what is derived from the current rows: the client list (one row per key, shown
+    under its most frequent spelling, ties going to the spelling seen first) and each manager's
+    department as of their latest sale."""
     con.execute("DELETE FROM clients")
     con.execute(
         """
         INSERT INTO clients
-        WITH names AS (
-            SELECT client_key, client_name, count(*) AS uses FROM (
-                SELECT client_key, client_name FROM current_sales
-                UNION ALL
-                SELECT client_key, client_name FROM deals WHERE superseded_by IS NULL
-            ) GROUP BY ALL
+        WITH spellings AS (
+            SELECT client_key, client_name, batch_id, source_row FROM current_sales
+            UNION ALL
+            SELECT client_key, client_name, batch_id, source_row FROM deals WHERE superseded_by IS NULL
+        ),
+        names AS (
+            SELECT client_key, client_name, count(*) AS uses, min((batch_id, source_row)) AS first_seen
+            FROM spellings GROUP BY ALL
         )
-        SELECT client_key, first(client_name ORDER BY uses DESC, client_name), count(*) FROM names GROUP BY client_key
+        SELECT client_key, first(client_name ORDER BY uses DESC, first_seen), count(*) FROM names GROUP BY client_key
+        """
+    )
+    con.execute("DELETE FROM manager_departments")
+    con.execute(
+        """
+        INSERT INTO manager_departments
+        SELECT manager, arg_max(department, (sale_date, batch_id, source_row))
+        FROM current_sales
+        WHERE manager IS NOT NULL AND department IS NOT NULL
+        GROUP BY manager
         """
     )
 
@@ -203,7 +217,7 @@ def store_batch(
     con.execute({"sales": _INSERT_SALES, "deals": _INSERT_DEALS, "plan": _INSERT_PLAN}[kind], params)
     con.execute(_SCOPES[kind], params)
     totals["replaced"] = resolve_supersession(con, below=batch_id)
-    refresh_clients(con)
+    refresh_derived(con)
     bump_data_version(con)
     return batch_id, totals
 

@@ -1,0 +1,248 @@
+"""Изменения прогноза: what changed in the forecast between two snapshots, deal by deal, and why.
+
+The page reads its choices, asks ``reports.changes`` for each visual through the data-version cache
+and draws: the waterfall with its reconciliation line, the changed deals, the forecast triangle, the
+slip history and the forecast's accuracy.
+"""
+
+from datetime import date
+
+import streamlit as st
+from streamlit.errors import StreamlitAPIException
+
+from sales_analytics import charts_forecast, export, ui_cache
+from sales_analytics.i18n import format_day, format_money, format_month, t
+from sales_analytics.reports import changes, forecast
+from sales_analytics.reports.forecast_display import display_table, excel_table, month_options
+
+lang = ui_cache.lang()
+
+st.title(t("changes.title", lang))
+
+
+def upload_link() -> None:
+    """A link to the upload page; a plain hint when the page runs outside the app's navigation."""
+    try:
+        st.page_link("pages/upload.py", label=t("forecast.go_upload", lang), icon=":material/arrow_forward:")
+    except StreamlitAPIException:
+        st.caption(t("forecast.go_upload_hint", lang))
+
+
+def download(frame, columns: list[str], name: str, title: str, key: str) -> None:
+    """An Excel download of a table: raw money with kopecks, headers in the reader's language."""
+    st.download_button(
+        t("forecast.download", lang),
+        export.to_xlsx(excel_table(frame, columns, lang), sheet_name=name, title=title),
+        file_name=f"{name}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        icon=":material/download:",
+        key=key,
+    )
+
+
+status = ui_cache.data_status()
+dates = ui_cache.report(forecast.snapshot_dates) if status.snapshots else []
+if len(dates) < 2:
+    st.info(t("changes.empty", lang, count=len(dates)), icon=":material/upload_file:")
+    upload_link()
+    st.stop()
+
+# --- choices ------------------------------------------------------------------------------------
+MEASURES = {"amount": "forecast.measure.amount", "margin": "forecast.measure.margin"}
+WINDOWS = {"horizon": "changes.window.horizon", "month": "changes.window.month"}
+
+newest_first = list(reversed(dates))
+choices = st.columns([1, 1, 1.3, 1.3, 1.2])
+date_to: date = choices[1].selectbox(
+    t("changes.to", lang), newest_first, format_func=lambda d: format_day(d, lang), key="changes_to"
+)
+earlier = [d for d in newest_first if d < date_to] or [date_to]
+date_from: date = choices[0].selectbox(
+    t("changes.from", lang), earlier, format_func=lambda d: format_day(d, lang), key="changes_from"
+)
+window_kind: str = choices[2].radio(
+    t("changes.window", lang), list(WINDOWS), format_func=lambda k: t(WINDOWS[k], lang),
+    horizontal=True, key="changes_window",
+)  # fmt: skip
+if window_kind == "horizon":
+    months: int = choices[3].slider(t("forecast.horizon", lang), 3, 12, 6, key="changes_months")
+    month = None
+else:
+    months = 6
+    month = choices[3].selectbox(
+        t("changes.window.which", lang),
+        month_options(forecast.month_start(date_to), 12),
+        format_func=lambda m: format_month(m, lang),
+        key="changes_month",
+    )
+measure: str = choices[4].radio(
+    t("forecast.measure", lang), list(MEASURES), format_func=lambda k: t(MEASURES[k], lang),
+    horizontal=True, key="changes_measure",
+)  # fmt: skip
+
+classified = ui_cache.report(
+    changes.classify, date_from=date_from, date_to=date_to, months=months, month=month, measure=measure
+)
+summary = changes.summarise(classified)
+window_from, window_to = classified.attrs["window_from"], classified.attrs["window_to"]
+window_text = (
+    format_month(window_from, lang)
+    if window_from == window_to
+    else f"{format_month(window_from, lang)} – {format_month(window_to, lang)}"
+)
+st.caption(
+    t(
+        "changes.caption",
+        lang,
+        date_from=format_day(date_from, lang),
+        date_to=format_day(date_to, lang),
+        window=window_text,
+        measure=t(MEASURES[measure], lang).lower(),
+    )
+)
+
+# --- the waterfall -------------------------------------------------------------------------------
+st.subheader(t("changes.waterfall.title", lang))
+st.plotly_chart(charts_forecast.waterfall(summary, lang), width="stretch", config={"displayModeBar": False})
+start, end = summary["amount"].iloc[0], summary["amount"].iloc[-1]
+effects = sum(summary["amount"].iloc[1:-1])
+reconciles = start + effects == end
+st.markdown(
+    t(
+        "changes.waterfall.sum",
+        lang,
+        start=format_money(start, lang, kopecks=True),
+        effects=format_money(effects, lang, kopecks=True),
+        end=format_money(end, lang, kopecks=True),
+        mark="✓" if reconciles else "✗",
+    )
+)
+if not reconciles:  # never expected: the effects are defined so that they add up
+    st.error(t("changes.waterfall.mismatch", lang))
+summary_columns = {"category": "category", "amount": "kopecks", "deals": "int"}
+with st.expander(t("changes.waterfall.table", lang)):
+    st.dataframe(display_table(summary, summary_columns, lang), hide_index=True, width="stretch")
+    download(summary, list(summary_columns), "changes", t("changes.waterfall.title", lang), "summary_xlsx")
+
+deals_tab, triangle_tab, slip_tab, accuracy_tab = st.tabs(
+    [t("changes.tab.deals", lang), t("changes.tab.triangle", lang), t("changes.tab.slip", lang),
+     t("changes.tab.accuracy", lang)]
+)  # fmt: skip
+
+# --- the changed deals ---------------------------------------------------------------------------
+with deals_tab:
+    everything = changes.deal_list(classified, lang)
+    present = [c for c in changes.ALL_CATEGORIES if c in set(everything["category"])]
+    filters = st.columns(3)
+    everyone = t("changes.filter.all", lang)  # an empty filter lets everything through
+    categories = filters[0].multiselect(
+        t("changes.filter.category", lang), present, placeholder=everyone,
+        format_func=lambda c: t(f"changes.category.{c}", lang), key="changes_categories",
+    )  # fmt: skip
+    managers = filters[1].multiselect(
+        t("changes.filter.manager", lang), sorted(set(everything["manager"])), placeholder=everyone,
+        key="changes_managers",
+    )  # fmt: skip
+    departments = filters[2].multiselect(
+        t("changes.filter.department", lang), sorted(set(everything["department"])), placeholder=everyone,
+        key="changes_departments",
+    )  # fmt: skip
+    listed = changes.deal_list(
+        classified, lang, tuple(categories) or None, tuple(managers) or None, tuple(departments) or None
+    )
+    st.caption(
+        t(
+            "changes.deals.summary",
+            lang,
+            count=len(listed),
+            effect=format_money(sum(listed["effect"]), lang, kopecks=True),
+        )
+    )
+    deal_columns = {
+        "category": "category", "client": "text", "manager": "text", "department": "text", "product": "text",
+        "month_from": "month_or_none", "month_to": "month_or_none", "amount_from": "money", "amount_to": "money",
+        "probability_from": "probability", "probability_to": "probability", "effect": "money",
+    }  # fmt: skip
+    st.dataframe(
+        display_table(listed, deal_columns, lang), hide_index=True, width="stretch", key="changes_deals"
+    )
+    download(listed, list(deal_columns), "changed_deals", t("changes.tab.deals", lang), "deals_xlsx")
+
+# --- the triangle --------------------------------------------------------------------------------
+with triangle_tab:
+    st.caption(t("changes.triangle.explain", lang))
+    triangle = ui_cache.report(
+        changes.forecast_triangle, date_to=date_to, months=months, measure=measure, lang=lang
+    )
+    st.plotly_chart(
+        charts_forecast.triangle_lines(triangle, lang), width="stretch", config={"displayModeBar": False}
+    )
+    table = changes.triangle_table(triangle)
+    snapshots = list(table.columns[1:-1])
+    headers = {day: format_day(day, lang) for day in snapshots}
+    shown = {"month": "month", **dict.fromkeys(snapshots, "money"), "plan": "money"}
+    st.dataframe(display_table(table, shown, lang, headers), hide_index=True, width="stretch")
+    st.download_button(
+        t("forecast.download", lang),
+        export.to_xlsx(excel_table(table, list(table.columns), lang, headers), sheet_name="triangle",
+                       title=t("changes.tab.triangle", lang)),
+        file_name="triangle.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        icon=":material/download:",
+        key="triangle_xlsx",
+    )  # fmt: skip
+
+# --- slips ---------------------------------------------------------------------------------------
+with slip_tab:
+    SLIP_WEEKS = {13: "changes.slip.weeks_13", 26: "changes.slip.weeks_26", 52: "changes.slip.weeks_52"}
+    weeks = st.radio(
+        t("changes.slip.period", lang), list(SLIP_WEEKS), format_func=lambda w: t(SLIP_WEEKS[w], lang),
+        horizontal=True, key="changes_slip_weeks",
+    )  # fmt: skip
+    history = ui_cache.report(changes.slip_history, date_to=date_to, weeks=weeks, measure=measure, lang=lang)
+    st.markdown(f"**{t('changes.slip.managers', lang)}**")
+    st.caption(t("changes.slip.managers_explain", lang))
+    if history.managers.empty:
+        st.info(t("changes.slip.none", lang))
+    else:
+        st.plotly_chart(
+            charts_forecast.slip_heatmap(history.managers, lang),
+            width="stretch",
+            config={"displayModeBar": False},
+        )
+        per_manager = changes.slip_by_manager(history.managers)
+        manager_columns = {"manager": "text", "share": "percent", "slipped": "money", "slipped_deals": "int",
+                           "weeks_with_slip": "int"}  # fmt: skip
+        st.dataframe(display_table(per_manager, manager_columns, lang), hide_index=True, width="stretch")
+        download(history.managers, list(history.managers.columns), "slip_by_week",
+                 t("changes.slip.managers", lang), "slip_managers_xlsx")  # fmt: skip
+    st.markdown(f"**{t('changes.slip.deals', lang)}**")
+    if history.deals.empty:
+        st.info(t("changes.slip.no_deals", lang))
+    else:
+        slip_columns = {
+            "client": "text", "manager": "text", "product": "text", "times_pushed": "int",
+            "months_pushed": "int", "first_month": "month", "month": "month", "status": "status",
+            "weighted": "money",
+        }  # fmt: skip
+        st.dataframe(display_table(history.deals, slip_columns, lang), hide_index=True, width="stretch")
+        download(history.deals, list(history.deals.columns), "slip_by_deal", t("changes.slip.deals", lang),
+                 "slip_deals_xlsx")  # fmt: skip
+
+# --- accuracy ------------------------------------------------------------------------------------
+with accuracy_tab:
+    st.caption(t("changes.accuracy.explain", lang))
+    accuracy = ui_cache.report(changes.forecast_accuracy, as_of=date_to, measure=measure, lang=lang)
+    if accuracy.empty:
+        st.info(t("changes.accuracy.none", lang))
+    else:
+        st.plotly_chart(
+            charts_forecast.accuracy_bars(accuracy, lang), width="stretch", config={"displayModeBar": False}
+        )
+        accuracy_columns = {"month": "month", "group": "text", "fact": "money"}
+        for weeks in changes.WEEKS_BEFORE:
+            accuracy_columns |= {f"forecast_{weeks}w": "money", f"accuracy_{weeks}w": "percent"}
+        st.dataframe(display_table(accuracy, accuracy_columns, lang), hide_index=True, width="stretch")
+        download(
+            accuracy, list(accuracy_columns), "accuracy", t("changes.tab.accuracy", lang), "accuracy_xlsx"
+        )
