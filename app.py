@@ -1,8 +1,7 @@
 """The frame: page setup, navigation, the sidebar (language, data status) and the demo-data start.
 
-Run with ``streamlit run app.py``. The pages live in ``pages/``; each ``st.Page`` gets a ``url_path``
-that differs from its file's name, because Streamlit still knows the old ``pages/`` folder
-convention and would otherwise run a deep-linked page without this frame on a fresh server.
+Run with ``streamlit run app.py``. The pages live in ``app_pages/``, not ``pages/``: Streamlit reads a
+``pages/`` folder beside the main script as its old multipage convention.
 """
 
 import streamlit as st
@@ -41,14 +40,44 @@ if st.query_params.get(ui_cache.LANG_KEY) != lang:
 
 pages = [
     st.Page(
-        "pages/overview.py",
+        "app_pages/overview.py",
         title=t("ui.page.overview", lang),
         icon=":material/dashboard:",
         url_path="home",
         default=True,
     ),
     st.Page(
-        "pages/upload.py", title=t("ui.page.upload", lang), icon=":material/upload_file:", url_path="data"
+        "app_pages/forecast.py",
+        title=t("forecast.title", lang),
+        icon=":material/trending_up:",
+        url_path="pipeline",
+    ),
+    st.Page(
+        "app_pages/changes.py",
+        title=t("changes.title", lang),
+        icon=":material/waterfall_chart:",
+        url_path="moves",
+    ),
+    st.Page(
+        "app_pages/plan_fact.py",
+        title=t("plan_fact.title", lang),
+        icon=":material/flag:",
+        url_path="plan-fact",
+    ),
+    st.Page(
+        "app_pages/clients.py",
+        title=t("clients.title", lang),
+        icon=":material/groups:",
+        url_path="clients-list",
+    ),
+    st.Page(
+        "app_pages/plan_builder.py",
+        title=t("plan_builder.title", lang),
+        icon=":material/construction:",
+        url_path="plan-builder",
+    ),
+    st.Page(
+        "app_pages/upload.py", title=t("ui.page.upload", lang), icon=":material/upload_file:", url_path="data"
     ),
 ]
 page = st.navigation(pages)

@@ -202,7 +202,8 @@ def _close_at_exit(ref: weakref.ReferenceType) -> None:
 
 def data_version(con: duckdb.DuckDBPyConnection) -> int:
     """A number that changes with every import and delete; caches key on it."""
-    return con.execute("SELECT version FROM data_version").fetchone()[0]
+    # fetchall: a half-read result would block the cursor's next statement
+    return con.execute("SELECT version FROM data_version").fetchall()[0][0]
 
 
 def bump_data_version(con: duckdb.DuckDBPyConnection) -> None:

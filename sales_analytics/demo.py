@@ -1767,8 +1767,14 @@ def load_demo(con, archive_dir: Path | None = None, anchor: date | None = None) 
         for demo in demo_files(anchor or date.today()):
             results.append(
                 import_file(
-                    con, demo.data, demo.name, demo.kind, as_of=demo.as_of, archive_dir=archive_dir,
-                    is_demo=True, own_transaction=False,
+                    con,
+                    demo.data,
+                    demo.name,
+                    demo.kind,
+                    as_of=demo.as_of,
+                    archive_dir=archive_dir,
+                    is_demo=True,
+                    own_transaction=False,
                 )
             )
         con.commit()

@@ -184,4 +184,6 @@ def report(function, **params):
     Parameters must be plain, hashable values (dates, strings, numbers, tuples).
     """
     db = database()
-    return _report(db.target, version(db), function.__module__, function.__name__, tuple(sorted(params.items())))
+    return _report(
+        db.target, version(db), function.__module__, function.__name__, tuple(sorted(params.items()))
+    )

@@ -31,4 +31,4 @@ def app(db_path) -> AppTest:
 
 @pytest.fixture
 def upload_page(app) -> AppTest:
-    return no_exception(app.switch_page("pages/upload.py").run())
+    return no_exception(app.switch_page("app_pages/upload.py").run())

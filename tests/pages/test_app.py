@@ -29,7 +29,7 @@ def test_language_switch_changes_texts_and_url(app):
     assert "Uploads: 0" in texts(app.sidebar, "caption")
     assert app.query_params["lang"] == "en"
     # The language stays when moving to another page, and back.
-    app.switch_page("pages/upload.py").run()
+    app.switch_page("app_pages/upload.py").run()
     assert app.title[0].value == "Upload data"
     app.button_group(key="lang_switch").set_value("ru").run()
     assert app.title[0].value == "Загрузка данных"
@@ -99,7 +99,7 @@ def test_demo_loads_once_and_deletes_in_one_click(demo_db):
     assert metrics["Строк продаж"] != "0"
     assert len(at.get("plotly_chart")) == 1
     # The notice shows on every page.
-    at.switch_page("pages/upload.py").run()
+    at.switch_page("app_pages/upload.py").run()
     assert "демо-данные" in texts(at, "info")
 
     at.button(key="delete_demo").click().run()

@@ -47,7 +47,7 @@ def on_demo(demo_db, monkeypatch) -> Path:
 
 
 def page(lang: str = "ru") -> AppTest:
-    at = AppTest.from_file(ROOT / "pages" / "forecast.py", default_timeout=60)
+    at = AppTest.from_file(ROOT / "app_pages" / "forecast.py", default_timeout=60)
     at.session_state["lang"] = lang
     return no_exception(at.run())
 

@@ -16,7 +16,7 @@ def test_every_literal_ui_key_has_both_languages():
     assert ru.keys() == en.keys()
     assert all(key.startswith("ui.") for key in ru)
     used = set()
-    for path in [ROOT / "app.py", *sorted((ROOT / "pages").glob("*.py"))]:
+    for path in [ROOT / "app.py", *sorted((ROOT / "app_pages").glob("*.py"))]:
         used |= set(re.findall(r"""["'](ui\.[a-z_]+\.[a-z_]+)["']""", path.read_text(encoding="utf-8")))
     assert len(used) > 40
     assert sorted(used - ru.keys()) == []

@@ -185,7 +185,7 @@ def test_english(db_path):
     at = new_app()
     at.query_params["lang"] = "en"
     at.run()
-    at.switch_page("pages/upload.py").run()
+    at.switch_page("app_pages/upload.py").run()
     assert at.title[0].value == "Upload data"
     upload(at, ("november.csv", BAD_CSV))
     assert "Skip rows with errors" in at.checkbox(key="skip_invalid").label

@@ -103,7 +103,9 @@ def test_each_deal_in_one_category(con):
         "ООО «Феникс»": ["new"],
         "ООО «Ромашка»": ["removed"],
         "ООО «Лютик»": ["moved_in"],
-        "ООО «Астра»": ["amount_down"],  # the name the clients table shows: two spellings used once each, the first seen wins
+        "ООО «Астра»": [
+            "amount_down"
+        ],  # the name the clients table shows: two spellings used once each, the first seen wins
         "ООО «Ирис»": ["probability_down", "unchanged"],  # two deals with one key: paired by month
         "ООО «Клевер»": ["rescheduled"],  # January → February, inside the window: no effect
         "ООО «Мак»": ["unchanged"],  # overdue in both

@@ -294,8 +294,8 @@ def test_every_text_the_forecast_pages_use_exists_in_both_languages():
     }
     assert set(texts["ru"]) == set(texts["en"])
     sources = [
-        ROOT / "pages" / "forecast.py",
-        ROOT / "pages" / "changes.py",
+        ROOT / "app_pages" / "forecast.py",
+        ROOT / "app_pages" / "changes.py",
         ROOT / "sales_analytics" / "charts_forecast.py",
         ROOT / "sales_analytics" / "reports" / "forecast.py",
         ROOT / "sales_analytics" / "reports" / "changes.py",

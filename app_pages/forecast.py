@@ -24,7 +24,9 @@ st.title(t("forecast.title", lang))
 def upload_link() -> None:
     """A link to the upload page; a plain hint when the page runs outside the app's navigation."""
     try:
-        st.page_link("pages/upload.py", label=t("forecast.go_upload", lang), icon=":material/arrow_forward:")
+        st.page_link(
+            "app_pages/upload.py", label=t("forecast.go_upload", lang), icon=":material/arrow_forward:"
+        )
     except StreamlitAPIException:
         st.caption(t("forecast.go_upload_hint", lang))
 

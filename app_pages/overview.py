@@ -15,7 +15,9 @@ st.title(t("ui.overview.title", lang))
 
 if status.is_empty:
     st.info(t("ui.overview.empty", lang), icon=":material/upload_file:")
-    st.page_link("pages/upload.py", label=t("ui.overview.go_upload", lang), icon=":material/arrow_forward:")
+    st.page_link(
+        "app_pages/upload.py", label=t("ui.overview.go_upload", lang), icon=":material/arrow_forward:"
+    )
     st.stop()
 
 quiet = {"delta_color": "off", "delta_arrow": "off", "border": True}
@@ -46,7 +48,9 @@ cards[3].metric(t("ui.overview.plan_months", lang), format_number(status.plan_mo
 st.subheader(t("ui.overview.chart_title", lang))
 if status.last_sale is None:
     st.info(t("ui.overview.no_sales", lang))
-    st.page_link("pages/upload.py", label=t("ui.overview.go_upload", lang), icon=":material/arrow_forward:")
+    st.page_link(
+        "app_pages/upload.py", label=t("ui.overview.go_upload", lang), icon=":material/arrow_forward:"
+    )
     st.stop()
 
 # The last twelve calendar months that hold sales.
