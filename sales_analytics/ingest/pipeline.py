@@ -37,6 +37,10 @@ _KEY_FIGURE = {
 }
 
 
+_STAGE_SQL = {"sales": "stage_sales", "deals": "stage_deals", "plan": "stage_plan"}
+_PROBLEMS_SQL = {"sales": "problems_sales", "deals": "problems_deals", "plan": "problems_plan"}
+
+
 def _sql(name: str) -> str:
     return (_SQL / f"{name}.sql").read_text(encoding="utf-8")
 
@@ -265,11 +269,11 @@ class _Workspace:
 
     def stage(self, year: int | None) -> None:
         self.build_mapped()
-        stage_sql = _sql(f"stage_{self.kind}")
+        stage_sql = _sql(_STAGE_SQL[self.kind])
         self.con.execute(stage_sql, {"year": year} if self.kind == "plan" else {})
 
     def row_problems(self) -> list[RowProblem]:
-        rows = self.con.execute(_sql(f"problems_{self.kind}")).fetchall()
+        rows = self.con.execute(_sql(_PROBLEMS_SQL[self.kind])).fetchall()
         by_index = {s.index: s for s in self.located}
         problems = []
         for row in rows:
