@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -10,6 +11,7 @@ import pytest
 from sales_analytics.db import Database
 
 DATA = Path(__file__).resolve().parent / "data"
+DEMO_ANCHOR = date(2026, 11, 23)
 
 
 @pytest.fixture
@@ -34,3 +36,17 @@ def table_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
         table: con.execute("SELECT count(*) FROM " + table).fetchone()[0]
         for table in ("import_batches", "batch_scopes", "sales", "deals", "plan", "clients")
     }
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory) -> Path:
+    """The demo company (anchor 2026-11-23) in a database file, built once per test session (about
+    10 s) and shared by every test that only reads it (the page tests)."""
+    from sales_analytics.demo import load_demo
+
+    path = tmp_path_factory.mktemp("demo") / "sales.duckdb"
+    db = Database(path)
+    with db.cursor() as con:
+        load_demo(con, anchor=DEMO_ANCHOR)
+    db.close()
+    return path

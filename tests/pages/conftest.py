@@ -32,3 +32,11 @@ def app(db_path) -> AppTest:
 @pytest.fixture
 def upload_page(app) -> AppTest:
     return no_exception(app.switch_page("app_pages/upload.py").run())
+
+
+@pytest.fixture
+def on_demo(demo_db, monkeypatch) -> Path:
+    """The pages read the shared demo database; the app does not load the demo itself."""
+    monkeypatch.setenv("SALES_ANALYTICS_DB", str(demo_db))
+    monkeypatch.setenv("SALES_ANALYTICS_DEMO", "0")
+    return demo_db

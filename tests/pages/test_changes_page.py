@@ -3,30 +3,15 @@
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
-import pytest
 from streamlit.testing.v1 import AppTest
 
 from sales_analytics.db import Database
 from sales_analytics.i18n import format_money
 from sales_analytics.reports import changes
 from tests.pages.apptest_helpers import ROOT, no_exception, texts
-from tests.pages.test_forecast_page import demo_database
 
 LAST, PREVIOUS = date(2026, 11, 23), date(2026, 11, 16)
-
-
-@pytest.fixture(scope="session")
-def demo_db(tmp_path_factory) -> Path:
-    return demo_database(tmp_path_factory.getbasetemp())
-
-
-@pytest.fixture
-def on_demo(demo_db, monkeypatch) -> Path:
-    monkeypatch.setenv("SALES_ANALYTICS_DB", str(demo_db))
-    monkeypatch.setenv("SALES_ANALYTICS_DEMO", "0")
-    return demo_db
 
 
 def page(lang: str = "ru") -> AppTest:

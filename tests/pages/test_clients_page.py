@@ -12,21 +12,16 @@ from sales_analytics.db import Database
 from sales_analytics.demo import demo_summary
 from sales_analytics.reports import segments
 from tests.pages.apptest_helpers import no_exception, texts
-from tests.reports.plan_fixture import DEMO_ANCHOR, demo_database, page_harness
+from tests.reports.plan_fixture import DEMO_ANCHOR, page_harness
 
 PAGE = Path(__file__).resolve().parents[2] / "app_pages" / "clients.py"
 TAB = "clients_tab"  # the open tab computes and shows its tables; the others stay empty
 DECLINING_TAB, SEGMENTS_TAB = "Сокращают закупки", "Сегменты по менеджерам"
 
 
-@pytest.fixture(scope="session")
-def demo_path(tmp_path_factory) -> Path:
-    return demo_database(tmp_path_factory.getbasetemp())
-
-
 @pytest.fixture
-def page(demo_path, monkeypatch) -> AppTest:
-    monkeypatch.setenv("SALES_ANALYTICS_DB", str(demo_path))
+def page(demo_db, monkeypatch) -> AppTest:
+    monkeypatch.setenv("SALES_ANALYTICS_DB", str(demo_db))
     monkeypatch.setenv("SALES_ANALYTICS_DEMO", "0")
     return no_exception(AppTest.from_file(PAGE, default_timeout=60).run())
 
@@ -88,7 +83,7 @@ def test_manager_filter_and_minimum_size(page):
     assert (big["В среднем за активный месяц"] >= 2_000_000).all()
 
 
-def test_choosing_a_segment_lists_its_clients(page, demo_path):
+def test_choosing_a_segment_lists_its_clients(page, demo_db):
     open_tab(page, SEGMENTS_TAB)
     summary = table(page, SEGMENTS)
     assert "Смирнов Алексей" in set(summary["Менеджер"])
@@ -103,15 +98,15 @@ def test_choosing_a_segment_lists_its_clients(page, demo_path):
     no_exception(page)
     listed = table(page, SEGMENT_CLIENTS)
     assert set(listed["Менеджер"]) == {"Иванов Иван"}
-    db = Database(demo_path)
+    db = Database(demo_db)
     with db.cursor() as con:
         expected = segments.segment_clients(con, date(2026, 12, 1), "new", "Иванов Иван")
     db.close()
     assert list(listed["Клиент"]) == list(expected["client"])
 
 
-def test_english(demo_path, monkeypatch):
-    monkeypatch.setenv("SALES_ANALYTICS_DB", str(demo_path))
+def test_english(demo_db, monkeypatch):
+    monkeypatch.setenv("SALES_ANALYTICS_DB", str(demo_db))
     monkeypatch.setenv("SALES_ANALYTICS_DEMO", "0")
     at = AppTest.from_file(PAGE, default_timeout=60)
     at.session_state["lang"] = "en"

@@ -3,47 +3,16 @@
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
-import pytest
 from streamlit.testing.v1 import AppTest
 
 from sales_analytics.db import Database
 from sales_analytics.i18n import format_money
 from sales_analytics.reports import forecast
+from tests.conftest import DEMO_ANCHOR
 from tests.pages.apptest_helpers import ROOT, no_exception, texts
 
-ANCHOR = date(2026, 11, 23)
-
-
-def demo_database(base: Path) -> Path:
-    """The demo company in ``base``, built once per test session (about 10 s) and shared read-only
-    by the forecast and changes page tests."""
-    path = base / "forecast_pages_demo" / "sales.duckdb"
-    if not path.exists():
-        from sales_analytics.demo import load_demo
-
-        building = path.with_name("building.duckdb")
-        building.parent.mkdir(parents=True, exist_ok=True)
-        building.unlink(missing_ok=True)
-        db = Database(building)
-        with db.cursor() as con:
-            load_demo(con, anchor=ANCHOR)
-        db.close()
-        building.rename(path)
-    return path
-
-
-@pytest.fixture(scope="session")
-def demo_db(tmp_path_factory) -> Path:
-    return demo_database(tmp_path_factory.getbasetemp())
-
-
-@pytest.fixture
-def on_demo(demo_db, monkeypatch) -> Path:
-    monkeypatch.setenv("SALES_ANALYTICS_DB", str(demo_db))
-    monkeypatch.setenv("SALES_ANALYTICS_DEMO", "0")
-    return demo_db
+ANCHOR = DEMO_ANCHOR
 
 
 def page(lang: str = "ru") -> AppTest:

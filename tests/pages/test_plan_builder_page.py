@@ -12,26 +12,21 @@ from sales_analytics.db import Database
 from sales_analytics.i18n import format_money
 from sales_analytics.reports import segments
 from tests.pages.apptest_helpers import no_exception, texts
-from tests.reports.plan_fixture import demo_database, page_harness
+from tests.reports.plan_fixture import page_harness
 
 PAGE = Path(__file__).resolve().parents[2] / "app_pages" / "plan_builder.py"
 DECEMBER = date(2026, 12, 1)
 
 
-@pytest.fixture(scope="session")
-def demo_path(tmp_path_factory) -> Path:
-    return demo_database(tmp_path_factory.getbasetemp())
-
-
 @pytest.fixture
-def page(demo_path, monkeypatch) -> AppTest:
-    monkeypatch.setenv("SALES_ANALYTICS_DB", str(demo_path))
+def page(demo_db, monkeypatch) -> AppTest:
+    monkeypatch.setenv("SALES_ANALYTICS_DB", str(demo_db))
     monkeypatch.setenv("SALES_ANALYTICS_DEMO", "0")
     return no_exception(AppTest.from_file(PAGE, default_timeout=60).run())
 
 
-def builder_total(demo_path: Path, **options) -> dict:
-    db = Database(demo_path)
+def builder_total(demo_db: Path, **options) -> dict:
+    db = Database(demo_db)
     with db.cursor() as con:
         frame = segments.plan_builder(con, DECEMBER, **options)
     db.close()
@@ -42,10 +37,10 @@ def metrics(at: AppTest) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
 
 
-def test_the_plan_of_every_manager_from_history(page, demo_path):
+def test_the_plan_of_every_manager_from_history(page, demo_db):
     assert page.title[0].value == "Построение плана"
     assert "История: август 2026 – ноябрь 2026; доля разовых 20 %" in texts(page, "caption")
-    total = builder_total(demo_path, share="0.2")
+    total = builder_total(demo_db, share="0.2")
     shown = metrics(page)
     assert shown["План"] == format_money(total["plan"]) == "51\xa0520\xa0000 ₽"
     assert shown["Дадут постоянные"] == format_money(total["regular_plan"])
@@ -57,22 +52,20 @@ def test_the_plan_of_every_manager_from_history(page, demo_path):
     assert len(page.get("download_button")) == 1
 
 
-def test_the_one_off_share_slider(page, demo_path):
+def test_the_one_off_share_slider(page, demo_db):
     page.slider(key="plan_builder_share").set_value(25).run()
     no_exception(page)
-    assert metrics(page)["Дадут разовые"] == format_money(
-        builder_total(demo_path, share="0.25")["oneoff_plan"]
-    )
+    assert metrics(page)["Дадут разовые"] == format_money(builder_total(demo_db, share="0.25")["oneoff_plan"])
     assert "доля разовых 25 %" in texts(page, "caption")
 
 
-def test_splitting_active_sales_between_existing_and_new_clients(page, demo_path):
+def test_splitting_active_sales_between_existing_and_new_clients(page, demo_db):
     page.toggle(key="plan_builder_split").set_value(True).run()
     no_exception(page)
     page.slider(key="plan_builder_existing").set_value(67).run()
     no_exception(page)
     table = page.dataframe[0].value
-    total = builder_total(demo_path, share="0.2", existing_share="0.67")
+    total = builder_total(demo_db, share="0.2", existing_share="0.67")
     assert table.iloc[-1]["Активные: существующим"] == float(total["gap_existing"])
     assert table.iloc[-1]["Активные: новым"] == float(total["gap_new"])
 

@@ -11,19 +11,14 @@ from streamlit.testing.v1 import AppTest
 from sales_analytics.db import Database
 from sales_analytics.ingest import import_file
 from tests.pages.apptest_helpers import no_exception, texts
-from tests.reports.plan_fixture import FIXTURE, demo_database, page_harness
+from tests.reports.plan_fixture import FIXTURE, page_harness
 
 PAGE = Path(__file__).resolve().parents[2] / "app_pages" / "plan_fact.py"
 
 
-@pytest.fixture(scope="session")
-def demo_path(tmp_path_factory) -> Path:
-    return demo_database(tmp_path_factory.getbasetemp())
-
-
 @pytest.fixture
-def page(demo_path, monkeypatch) -> AppTest:
-    monkeypatch.setenv("SALES_ANALYTICS_DB", str(demo_path))
+def page(demo_db, monkeypatch) -> AppTest:
+    monkeypatch.setenv("SALES_ANALYTICS_DB", str(demo_db))
     monkeypatch.setenv("SALES_ANALYTICS_DEMO", "0")
     return no_exception(AppTest.from_file(PAGE, default_timeout=60).run())
 
@@ -78,8 +73,8 @@ def test_an_earlier_as_of_day_moves_the_working_days(page):
     assert "Месяц в работе: ноябрь 2026, на 10.11.2026" in texts(page, "subheader")
 
 
-def test_english(demo_path, monkeypatch):
-    monkeypatch.setenv("SALES_ANALYTICS_DB", str(demo_path))
+def test_english(demo_db, monkeypatch):
+    monkeypatch.setenv("SALES_ANALYTICS_DB", str(demo_db))
     monkeypatch.setenv("SALES_ANALYTICS_DEMO", "0")
     at = AppTest.from_file(PAGE, default_timeout=60)
     at.session_state["lang"] = "en"

@@ -21,13 +21,12 @@
 from __future__ import annotations
 
 from datetime import date
-from functools import cache
 from pathlib import Path
 
 import duckdb
 
-from sales_analytics.db import Database
 from sales_analytics.ingest import import_file
+from tests.conftest import DEMO_ANCHOR  # noqa: F401  (the page tests take it from here)
 
 FIXTURE = Path(__file__).resolve().parent
 ROOT = FIXTURE.parents[2]
@@ -35,7 +34,6 @@ GOLDEN = FIXTURE.parent / "golden"
 AS_OF = date(2026, 5, 15)
 MAY = date(2026, 5, 1)
 JUNE = date(2026, 6, 1)
-DEMO_ANCHOR = date(2026, 11, 23)
 SALES_HEADER = "Дата;Клиент;Менеджер;Подразделение;Сумма;Валовая прибыль"
 
 
@@ -53,24 +51,6 @@ def import_rows(con: duckdb.DuckDBPyConnection, name: str, *rows: str, kind: str
     body = rows if kind == "sales" else rows[1:]
     text = "\n".join([header, *body]) + "\n"
     import_file(con, text.encode("utf-8"), name, kind)
-
-
-@cache
-def _demo_database(directory: str) -> Path:
-    path = Path(directory) / "plan_demo.duckdb"
-    from sales_analytics.demo import load_demo
-
-    db = Database(path)
-    with db.cursor() as con:
-        load_demo(con, anchor=DEMO_ANCHOR)
-    db.close()
-    return path
-
-
-def demo_database(base: Path) -> Path:
-    """The demo company (anchor 2026-11-23) in a database file under ``base``, built once per test
-    session (about 10 s) and shared by the page tests, which only read it."""
-    return _demo_database(str(base))
 
 
 def page_harness(tmp_path: Path, page: str) -> Path:
