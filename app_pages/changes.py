@@ -8,8 +8,8 @@ slip history and the forecast's accuracy.
 from datetime import date
 
 import streamlit as st
-from streamlit.errors import StreamlitAPIException
 
+from app_pages.forecast_widgets import download, upload_link
 from sales_analytics import charts_forecast, export, ui_cache
 from sales_analytics.i18n import format_day, format_money, format_month, t
 from sales_analytics.reports import changes, forecast
@@ -20,33 +20,11 @@ lang = ui_cache.lang()
 st.title(t("changes.title", lang))
 
 
-def upload_link() -> None:
-    """A link to the upload page; a plain hint when the page runs outside the app's navigation."""
-    try:
-        st.page_link(
-            "app_pages/upload.py", label=t("forecast.go_upload", lang), icon=":material/arrow_forward:"
-        )
-    except StreamlitAPIException:
-        st.caption(t("forecast.go_upload_hint", lang))
-
-
-def download(frame, columns: list[str], name: str, title: str, key: str) -> None:
-    """An Excel download of a table: raw money with kopecks, headers in the reader's language."""
-    st.download_button(
-        t("forecast.download", lang),
-        export.to_xlsx(excel_table(frame, columns, lang), sheet_name=name, title=title),
-        file_name=f"{name}.xlsx",
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        icon=":material/download:",
-        key=key,
-    )
-
-
 status = ui_cache.data_status()
 dates = ui_cache.report(forecast.snapshot_dates) if status.snapshots else []
 if len(dates) < 2:
     st.info(t("changes.empty", lang, count=len(dates)), icon=":material/upload_file:")
-    upload_link()
+    upload_link(lang)
     st.stop()
 
 # --- choices ------------------------------------------------------------------------------------
@@ -124,7 +102,14 @@ if not reconciles:  # never expected: the effects are defined so that they add u
 summary_columns = {"category": "category", "amount": "kopecks", "deals": "int"}
 with st.expander(t("changes.waterfall.table", lang)):
     st.dataframe(display_table(summary, summary_columns, lang), hide_index=True, width="stretch")
-    download(summary, list(summary_columns), "changes", t("changes.waterfall.title", lang), "summary_xlsx")
+    download(
+        summary,
+        list(summary_columns),
+        "changes",
+        t("changes.waterfall.title", lang),
+        "summary_xlsx",
+        lang=lang,
+    )
 
 deals_tab, triangle_tab, slip_tab, accuracy_tab = st.tabs(
     [t("changes.tab.deals", lang), t("changes.tab.triangle", lang), t("changes.tab.slip", lang),
@@ -168,7 +153,9 @@ with deals_tab:
     st.dataframe(
         display_table(listed, deal_columns, lang), hide_index=True, width="stretch", key="changes_deals"
     )
-    download(listed, list(deal_columns), "changed_deals", t("changes.tab.deals", lang), "deals_xlsx")
+    download(
+        listed, list(deal_columns), "changed_deals", t("changes.tab.deals", lang), "deals_xlsx", lang=lang
+    )
 
 # --- the triangle --------------------------------------------------------------------------------
 with triangle_tab:
@@ -217,7 +204,7 @@ with slip_tab:
                            "weeks_with_slip": "int"}  # fmt: skip
         st.dataframe(display_table(per_manager, manager_columns, lang), hide_index=True, width="stretch")
         download(history.managers, list(history.managers.columns), "slip_by_week",
-                 t("changes.slip.managers", lang), "slip_managers_xlsx")  # fmt: skip
+                 t("changes.slip.managers", lang), "slip_managers_xlsx", lang=lang)  # fmt: skip
     st.markdown(f"**{t('changes.slip.deals', lang)}**")
     if history.deals.empty:
         st.info(t("changes.slip.no_deals", lang))
@@ -229,7 +216,7 @@ with slip_tab:
         }  # fmt: skip
         st.dataframe(display_table(history.deals, slip_columns, lang), hide_index=True, width="stretch")
         download(history.deals, list(history.deals.columns), "slip_by_deal", t("changes.slip.deals", lang),
-                 "slip_deals_xlsx")  # fmt: skip
+                 "slip_deals_xlsx", lang=lang)  # fmt: skip
 
 # --- accuracy ------------------------------------------------------------------------------------
 with accuracy_tab:
@@ -246,5 +233,10 @@ with accuracy_tab:
             accuracy_columns |= {f"forecast_{weeks}w": "money", f"accuracy_{weeks}w": "percent"}
         st.dataframe(display_table(accuracy, accuracy_columns, lang), hide_index=True, width="stretch")
         download(
-            accuracy, list(accuracy_columns), "accuracy", t("changes.tab.accuracy", lang), "accuracy_xlsx"
+            accuracy,
+            list(accuracy_columns),
+            "accuracy",
+            t("changes.tab.accuracy", lang),
+            "accuracy_xlsx",
+            lang=lang,
         )

@@ -8,12 +8,12 @@ the month × group table, the overdue panel and the deals behind any cell.
 from datetime import date
 
 import streamlit as st
-from streamlit.errors import StreamlitAPIException
 
-from sales_analytics import charts_forecast, export, ui_cache
+from app_pages.forecast_widgets import download, upload_link
+from sales_analytics import charts_forecast, ui_cache
 from sales_analytics.i18n import format_day, format_money, format_month, format_number, format_percent, t
 from sales_analytics.reports import forecast
-from sales_analytics.reports.forecast_display import display_table, excel_table
+from sales_analytics.reports.forecast_display import display_table
 
 lang = ui_cache.lang()
 state = st.session_state
@@ -21,32 +21,10 @@ state = st.session_state
 st.title(t("forecast.title", lang))
 
 
-def upload_link() -> None:
-    """A link to the upload page; a plain hint when the page runs outside the app's navigation."""
-    try:
-        st.page_link(
-            "app_pages/upload.py", label=t("forecast.go_upload", lang), icon=":material/arrow_forward:"
-        )
-    except StreamlitAPIException:
-        st.caption(t("forecast.go_upload_hint", lang))
-
-
-def download(frame, columns: list[str], name: str, title: str, key: str) -> None:
-    """An Excel download of a table: raw money with kopecks, headers in the reader's language."""
-    st.download_button(
-        t("forecast.download", lang),
-        export.to_xlsx(excel_table(frame, columns, lang), sheet_name=name, title=title),
-        file_name=f"{name}.xlsx",
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        icon=":material/download:",
-        key=key,
-    )
-
-
 status = ui_cache.data_status()
 if status.snapshots == 0:
     st.info(t("forecast.empty", lang), icon=":material/upload_file:")
-    upload_link()
+    upload_link(lang)
     st.stop()
 
 dates = ui_cache.report(forecast.snapshot_dates)
@@ -135,7 +113,7 @@ if by != "all" and len(landing) > 1:
         }  # fmt: skip
         st.dataframe(display_table(landing, landing_columns, lang), hide_index=True, width="stretch")
         download(landing, list(landing_columns), "landing", t("forecast.landing.title", lang,
-                 month=format_month(total["month"], lang)), "landing_xlsx")  # fmt: skip
+                 month=format_month(total["month"], lang)), "landing_xlsx", lang=lang)  # fmt: skip
 
 # --- the months of the horizon -------------------------------------------------------------------
 st.subheader(t("forecast.chart.title", lang, months=months))
@@ -179,7 +157,12 @@ st.dataframe(
     display_table(in_months, table_columns, lang), hide_index=True, width="stretch", key="forecast_table"
 )
 download(
-    report, list(table_columns), "forecast", t("forecast.chart.title", lang, months=months), "forecast_xlsx"
+    report,
+    list(table_columns),
+    "forecast",
+    t("forecast.chart.title", lang, months=months),
+    "forecast_xlsx",
+    lang=lang,
 )
 
 # --- overdue and undated deals -------------------------------------------------------------------
@@ -205,7 +188,14 @@ else:
             icon=":material/schedule:",
         )
         st.dataframe(display_table(overdue, deal_columns, lang), hide_index=True, width="stretch")
-        download(overdue, list(deal_columns), "overdue", t("forecast.overdue.title", lang), "overdue_xlsx")
+        download(
+            overdue,
+            list(deal_columns),
+            "overdue",
+            t("forecast.overdue.title", lang),
+            "overdue_xlsx",
+            lang=lang,
+        )
     if not undated.empty:
         st.warning(t("forecast.undated.summary", lang, count=len(undated)), icon=":material/event_busy:")
         st.dataframe(display_table(undated, deal_columns, lang), hide_index=True, width="stretch")
@@ -247,4 +237,4 @@ st.caption(
     )
 )
 st.dataframe(display_table(cell, deal_columns, lang), hide_index=True, width="stretch", key="forecast_cell")
-download(cell, list(deal_columns), "deals", t("forecast.cell.title", lang), "cell_xlsx")
+download(cell, list(deal_columns), "deals", t("forecast.cell.title", lang), "cell_xlsx", lang=lang)
