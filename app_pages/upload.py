@@ -41,7 +41,7 @@ def text_or(key: str, fallback: str, **values) -> str:
 
 
 def warning_label(code: str) -> str:
-    return text_or(f"warning.{code}", text_or(f"ui.warning.{code}", code))
+    return text_or(f"warning.{code}", code)
 
 
 IGNORE = ""  # the option "— не загружать —": the column is not imported
