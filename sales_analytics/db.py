@@ -1,9 +1,18 @@
 """The database: where it lives, how it is opened, migrated and shared.
 
+One setting names it (``$SALES_ANALYTICS_DB`` or the CLI's ``--db``), and it is handed to
+``duckdb.connect`` unchanged:
+
+- a file path (the default, ``data/sales.duckdb``);
+- ``:memory:`` or a named ``:memory:NAME`` (tests, and meeting mode: one per browser session);
+- any other DuckDB DSN, such as MotherDuck's ``md:name``: one server-side store that several app
+  replicas share.
+
 DuckDB lets one process at a time hold a database file read-write. The app and the command line
-must both work on the same file, so a :class:`Database` holds its connection only while someone
+must both work on the same file, so a :class:`Database` holds a file's connection only while someone
 uses it and closes it after a short idle time; opening retries for a bounded time while another
-process holds the lock. Within a process, every caller takes its own ``cursor()``.
+process holds the lock. An in-memory database is never closed on idle (that would lose it), nor is
+a DSN's (its server does the sharing). Within a process, every caller takes its own ``cursor()``.
 """
 
 from __future__ import annotations
@@ -25,6 +34,12 @@ PACKAGE_ROOT = Path(__file__).resolve().parent
 PROJECT_ROOT = PACKAGE_ROOT.parent
 MEMORY = ":memory:"
 SCHEMA_VERSION_1 = 1
+DEFAULT_ARCHIVE_DIR = PROJECT_ROOT / "data" / "uploads"
+FILE, IN_MEMORY, DSN = "file", "memory", "dsn"
+# "md:name", "motherduck:name", "duckdb:path", "s3://…": a scheme of two letters or more (one letter
+# is a Windows drive, "C:\\data\\sales.duckdb", which is a file)
+_DSN = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]+:")
+_UNSET = object()
 
 
 class DatabaseBusy(RuntimeError):
@@ -32,8 +47,21 @@ class DatabaseBusy(RuntimeError):
 
 
 def default_target() -> str:
-    """The database the app and the CLI use: ``$SALES_ANALYTICS_DB``, else ``data/sales.duckdb``."""
+    """The database the app and the CLI use: ``$SALES_ANALYTICS_DB``, else ``data/sales.duckdb``.
+
+    A file path, ``:memory:`` or a DuckDB DSN such as ``md:sales``; see :func:`target_kind`.
+    """
     return os.environ.get("SALES_ANALYTICS_DB") or str(PROJECT_ROOT / "data" / "sales.duckdb")
+
+
+def target_kind(target: str) -> str:
+    """``"memory"`` for ``:memory:`` and ``:memory:NAME``, ``"dsn"`` for anything with a scheme
+    (``md:``, ``duckdb:``, ``s3://``), else ``"file"``."""
+    if target == MEMORY or target.startswith(MEMORY):
+        return IN_MEMORY
+    if _DSN.match(target):
+        return DSN
+    return FILE
 
 
 def _is_lock_error(error: Exception) -> bool:
@@ -85,22 +113,30 @@ def migrate(con: duckdb.DuckDBPyConnection, migrations: list[tuple[int, str]] | 
 class Database:
     """A database target (a file path, ``:memory:`` or a DuckDB DSN such as ``md:name``).
 
-    ``cursor()`` opens the shared connection if needed and hands out a cursor; when the last user is
-    done and ``idle_close_seconds`` pass, a file connection is closed so that another process (the CLI
-    importing while the app serves) can take the lock.
+    ``cursor()`` opens the shared connection if needed and hands out a cursor. For a file, when the
+    last user is done and ``idle_close_seconds`` pass, the connection is closed so that another
+    process (the CLI importing while the app serves) can take the lock; in-memory and DSN targets
+    keep theirs until ``close()``.
+
+    Uploaded files are archived in ``archive_dir``: by default ``uploads/`` beside a database file,
+    ``$SALES_ANALYTICS_ARCHIVE`` or ``data/uploads`` for a DSN, and nowhere for an in-memory database
+    (only an ``archive_dir`` given here archives from memory, ``$SALES_ANALYTICS_ARCHIVE`` does not).
     """
 
     def __init__(
         self,
         target: str | os.PathLike | None = None,
         *,
+        archive_dir: Path | str | None = _UNSET,  # type: ignore[assignment]
         idle_close_seconds: float = 1.0,
         lock_timeout_seconds: float = 60.0,
         on_wait: Callable[[str], None] | None = None,
     ) -> None:
         self.target = str(target) if target is not None else default_target()
-        # a DSN such as "md:name" names no local file to lock or archive beside
-        self.is_file = self.target != MEMORY and not re.match(r"^[a-z]{2,}:", self.target)
+        self.kind = target_kind(self.target)
+        # only a file has a local lock to free and a parent folder to create
+        self.is_file = self.kind == FILE
+        self._archive_dir = archive_dir
         self.idle_close_seconds = idle_close_seconds
         self.lock_timeout_seconds = lock_timeout_seconds
         self.on_wait = on_wait
@@ -113,10 +149,29 @@ class Database:
 
     @property
     def archive_dir(self) -> Path | None:
-        """Where uploaded files are kept (``uploads/`` beside the database file); none in memory."""
-        if not self.is_file:
+        """Where uploaded files are kept; ``None`` keeps none (in memory, unless one was given).
+
+        The order: the ``archive_dir`` given to the constructor; nothing for an in-memory database
+        (a meeting's files must leave no trace); ``$SALES_ANALYTICS_ARCHIVE``; ``uploads/`` beside a
+        database file; ``data/uploads`` for a DSN, which names no local folder.
+        """
+        if self._archive_dir is not _UNSET:
+            return None if self._archive_dir is None else Path(self._archive_dir)
+        if self.kind == IN_MEMORY:
             return None
-        return Path(self.target).resolve().parent / "uploads"
+        if os.environ.get("SALES_ANALYTICS_ARCHIVE"):
+            return Path(os.environ["SALES_ANALYTICS_ARCHIVE"])
+        if self.kind == FILE:
+            return Path(self.target).resolve().parent / "uploads"
+        return DEFAULT_ARCHIVE_DIR
+
+    @property
+    def is_open(self) -> bool:
+        """Whether the connection is held now (a file's is let go when idle)."""
+        return self._con is not None
+
+    def __repr__(self) -> str:
+        return f"Database({self.target!r}, kind={self.kind!r})"
 
     def _open(self) -> duckdb.DuckDBPyConnection:
         if self.is_file:
