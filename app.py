@@ -6,6 +6,7 @@ Run with ``streamlit run app.py``. The pages live in ``app_pages/``, not ``pages
 
 import streamlit as st
 
+from app_pages.meeting_widgets import meeting_banner
 from sales_analytics import ui_cache
 from sales_analytics.db import DatabaseBusy
 from sales_analytics.i18n import DEFAULT_LANGUAGE, LANGUAGES, format_day, t
@@ -79,6 +80,12 @@ pages = [
     st.Page(
         "app_pages/upload.py", title=t("ui.page.upload", lang), icon=":material/upload_file:", url_path="data"
     ),
+    st.Page(
+        "app_pages/meeting.py",
+        title=t("meeting.title", lang),
+        icon=":material/co_present:",
+        url_path="meeting",
+    ),
 ]
 page = st.navigation(pages)
 
@@ -115,6 +122,8 @@ def delete_demo() -> None:
     except DatabaseBusy:
         st.toast(t("ui.db.busy", lang), icon=":material/hourglass:")
 
+
+meeting_banner(lang)  # meeting mode: nothing this tab loads is saved
 
 if status.is_demo:
     with st.container(border=False, key="demo_notice"):

@@ -1,0 +1,179 @@
+"""Meeting mode in AppTest: files analysed in one session reach every page of that session, and
+nothing else: not the company database, not the upload archive, not another session."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from sales_analytics import ui_cache
+from sales_analytics.batches import data_status
+from sales_analytics.db import Database, data_version
+from sales_analytics.i18n import format_money, format_number, t
+from sales_analytics.ingest import import_file
+from tests.conftest import table_counts
+from tests.pages.apptest_helpers import BAD_CSV, DATA, SALES_CSV, new_app, no_exception, texts
+
+EXPECTED = json.loads((DATA / "expected.json").read_text(encoding="utf-8"))
+MEETING_FILES = ("sales_cp1251.csv", "forecast_by_manager_2026-11-16.xlsx", "plan_wide_2026.xlsx")
+BANNER = "Режим разбора: данные этой вкладки не сохраняются"
+
+
+def company_state(db_path: Path) -> dict:
+    """Everything a meeting must not change: table counts, data version, the archive, the folder."""
+    db = Database(db_path)
+    try:
+        with db.cursor() as con:
+            counts, version = table_counts(con), data_version(con)
+    finally:
+        db.close()
+    archive = db.archive_dir
+    return {
+        "counts": counts,
+        "version": version,
+        "archive": sorted(p.name for p in archive.iterdir()) if archive.exists() else None,
+        "folder": sorted(p.name for p in db_path.parent.iterdir() if not p.name.endswith(".wal")),
+    }
+
+
+@pytest.fixture
+def company(db_path) -> Path:
+    """A company database holding one small sales file, archived beside it."""
+    db = Database(db_path)
+    with db.cursor() as con:
+        import_file(con, SALES_CSV, "ноябрь.csv", "sales", archive_dir=db.archive_dir)
+    db.close()
+    assert db.archive_dir.exists()
+    return db_path
+
+
+def open_meeting(at):
+    return no_exception(at.switch_page("app_pages/meeting.py").run())
+
+
+def analyse(at, *names: str, data: dict[str, bytes] | None = None):
+    files = [
+        (name, (data or {}).get(name) or (DATA / name).read_bytes(), "application/octet-stream")
+        for name in names
+    ]
+    no_exception(at.file_uploader[0].set_value(files).run())
+    return no_exception(at.button(key="meeting_analyse").click().run())
+
+
+def metrics(at) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def banner(at) -> str:
+    return texts(at, "warning")
+
+
+def test_a_meeting_reaches_every_page_of_its_session_and_nothing_else(company):
+    before = company_state(company)
+    meetings_before = len(ui_cache._meetings())
+    at = no_exception(new_app().run())
+    assert metrics(at)["Строк продаж"] == "3"  # the company's file
+    assert BANNER not in banner(at)
+
+    open_meeting(at)
+    assert at.title[0].value == "Разбор файла без сохранения"
+    analyse(at, *MEETING_FILES)
+    assert BANNER in banner(at)
+    assert f"Загрузок: {len(MEETING_FILES)}" in texts(at.sidebar, "caption")
+    assert len(ui_cache._meetings()) == meetings_before + 1
+    sales = EXPECTED["sales_cp1251.csv"]
+    assert f"строк: {sales['rows']}, сумма: {format_money(Decimal(sales['amount_total']))}" in texts(
+        at, "success"
+    )
+
+    # every page of the session reads the meeting's files, under the banner
+    at.switch_page("app_pages/overview.py").run()
+    assert metrics(no_exception(at))["Строк продаж"] == format_number(sales["rows"])
+    assert BANNER in banner(at)
+    at.switch_page("app_pages/plan_fact.py").run()
+    assert metrics(no_exception(at))["Факт на дату"] == format_money(Decimal(sales["amount_total"]))
+    assert BANNER in banner(at)
+    at.switch_page("app_pages/forecast.py").run()
+    assert metrics(no_exception(at))["Факт на дату среза"] != "0 ₽"
+
+    # another session at the same time sees the company, without a banner
+    other = no_exception(new_app().run())
+    assert metrics(other)["Строк продаж"] == "3"
+    assert BANNER not in banner(other)
+
+    # the company database, its archive and its folder are exactly as they were
+    assert company_state(company) == before
+
+    # leaving drops the meeting's database; the pages read the company's again
+    at.switch_page("app_pages/overview.py").run()
+    no_exception(at.button(key="meeting_leave").click().run())
+    assert BANNER not in banner(at)
+    assert metrics(at)["Строк продаж"] == "3"
+    assert "Загрузок: 1" in texts(at.sidebar, "caption")
+    assert len(ui_cache._meetings()) == meetings_before
+    assert company_state(company) == before
+
+
+def test_meeting_import_uses_the_upload_page_too_and_never_archives(company):
+    """In meeting mode the ordinary upload page imports into the meeting's database as well."""
+    before = company_state(company)
+    at = open_meeting(no_exception(new_app().run()))
+    analyse(at, "sales_cp1251.csv")
+    at.switch_page("app_pages/upload.py").run()
+    no_exception(
+        at.file_uploader[0].set_value([("план.xlsx", (DATA / "plan_wide_2026.xlsx").read_bytes(), "x")]).run()
+    )
+    no_exception(at.button(key="import").click().run())
+    assert "Загрузок: 2" in texts(at.sidebar, "caption")
+    assert BANNER in banner(at)
+    assert company_state(company) == before
+
+
+def test_a_bad_file_changes_nothing_and_the_demo_never_loads_into_a_meeting(company, monkeypatch):
+    before = company_state(company)
+    at = open_meeting(no_exception(new_app().run()))
+    analyse(at, "плохой.csv", data={"плохой.csv": BAD_CSV})
+    assert "«плохой.csv» не разобран" in texts(at, "error")
+    assert "строка 3" in texts(at, "error")
+    assert BANNER in banner(at)  # the session is in meeting mode, on an empty database
+    assert "Загрузок: 0" in texts(at.sidebar, "caption")
+
+    # The demo is switched on now: it may look at the company database (not empty, so it stays
+    # as it is), never at the meeting's, empty as it is.
+    monkeypatch.setenv("SALES_ANALYTICS_DEMO", "1")
+    no_exception(at.run())
+    assert "Загрузок: 0" in texts(at.sidebar, "caption")
+    meeting = ui_cache._meetings().get(at.session_state[ui_cache.MEETING_KEY])
+    with meeting.cursor() as con:
+        assert data_status(con).batches == 0 and data_version(con) == 0
+    assert company_state(company) == before
+
+
+def test_an_idle_meeting_is_dropped_and_the_tab_stays_in_meeting_mode(company):
+    at = open_meeting(no_exception(new_app().run()))
+    analyse(at, "sales_cp1251.csv")
+    target = at.session_state[ui_cache.MEETING_KEY]
+    meeting = ui_cache._meetings().get(target)
+
+    # hours later: the sweep (run at every session's rerun) drops what nobody used
+    assert target in ui_cache._meetings().sweep(idle_seconds=0)
+    assert ui_cache._meetings().get(target) is None and not meeting.is_open
+
+    at.switch_page("app_pages/overview.py").run()
+    no_exception(at)
+    assert "Файлы прошлого разбора удалены" in banner(at)
+    assert "Данных пока нет" in texts(at, "info")  # a new, empty meeting database, not the company's
+    assert at.session_state[ui_cache.MEETING_KEY] != target
+
+
+def test_banner_in_english(company):
+    at = no_exception(new_app())
+    at.query_params["lang"] = "en"
+    at = open_meeting(no_exception(at.run()))
+    assert at.title[0].value == t("meeting.title", "en")
+    analyse(at, "sales_cp1251.csv")
+    assert "Meeting mode: this tab's data is not saved" in banner(at)
+    assert at.button(key="meeting_leave").label == "Leave meeting mode"
