@@ -9,9 +9,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from sales_analytics.batches import data_status
 from sales_analytics.db import Database
-from sales_analytics.i18n import format_number
+from sales_analytics.i18n import format_money
 from tests.pages.apptest_helpers import DATA, ROOT, new_app, no_exception, texts
 
 
@@ -26,31 +25,33 @@ def cli(db_path, *arguments: str) -> None:
     )
 
 
-def stored(db_path):
-    """What the file holds now, read apart from the app (and let go at once, for the next CLI run)."""
+def expected(db_path) -> tuple[str, str]:
+    """What the file holds now, read apart from the app (and let go at once, for the next CLI run):
+    the month's live sales (every sample file is one month, so fact to date is all of them; rows a
+    later file replaced are kept for undo, marked superseded) and the uploads."""
     db = Database(db_path)
     try:
         with db.cursor() as con:
-            return data_status(con)
+            amount, batches = con.execute(
+                "SELECT (SELECT sum(amount) FROM sales WHERE superseded_by IS NULL), "
+                "(SELECT count(*) FROM import_batches WHERE deleted_at IS NULL)"
+            ).fetchone()
     finally:
         db.close()
+    return format_money(amount), f"Загрузок: {batches}"
 
 
 def shown(at) -> tuple[str, str]:
-    """The overview's sales rows and the sidebar's upload count, as the page shows them."""
-    rows = {m.label: m.value for m in at.metric}["Строк продаж"]
+    """The plan/fact page's fact to date and the sidebar's upload count, as the page shows them."""
+    fact = {m.label: m.value for m in at.metric}["Факт на дату"]
     batches = next(line for line in texts(at.sidebar, "caption").splitlines() if "Загрузок" in line)
-    return rows, batches.strip()
-
-
-def expected(db_path) -> tuple[str, str]:
-    status = stored(db_path)
-    return format_number(status.sales_rows), f"Загрузок: {status.batches}"
+    return fact, batches.strip()
 
 
 def test_an_import_by_the_cli_shows_on_the_next_rerun_and_its_undo_too(db_path):
     cli(db_path, "import", "sales", str(DATA / "sales_1c_grouped.xlsx"))
     at = no_exception(new_app().run())
+    no_exception(at.switch_page("app_pages/plan_fact.py").run())
     before = expected(db_path)
     assert shown(at) == before and before[1] == "Загрузок: 1"
     at.run()  # a rerun with nothing new answers from the caches, with the same figures
