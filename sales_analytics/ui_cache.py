@@ -53,6 +53,7 @@ def company_database() -> Database:
 def database() -> Database:
     """The database this session's pages read: its meeting database in meeting mode, else the
     company's."""
+    _meetings().sweep()  # at every rerun of every session: closed tabs' meetings go in time
     meeting = _session_meeting()
     return meeting if meeting is not None else company_database()
 
@@ -89,7 +90,6 @@ class _Meetings:
 
     def touch(self, target: str) -> Database | None:
         """The meeting's database, marked as used now; None when it was dropped."""
-        self.sweep()
         with self.lock:
             found = self.databases.get(target)
             if found is not None:
@@ -116,10 +116,13 @@ class _Meetings:
         """Drop the meetings nobody used for ``idle_seconds`` (closed tabs). Returns their targets."""
         limit = MEETING_IDLE_SECONDS if idle_seconds is None else idle_seconds
         now = time.monotonic()
-        with self.lock:
+        with self.lock:  # chosen and taken out at once: a meeting touched meanwhile stays
             stale = [target for target, used in self.last_used.items() if now - used > limit]
-        for target in stale:
-            self.drop(target)
+            dropped = [self.databases.pop(target) for target in stale]
+            for target in stale:
+                del self.last_used[target]
+        for meeting in dropped:
+            meeting.close()
         return stale
 
     def __len__(self) -> int:

@@ -4,6 +4,7 @@ nothing else: not the company database, not the upload archive, not another sess
 from __future__ import annotations
 
 import json
+import time
 from decimal import Decimal
 from pathlib import Path
 
@@ -160,20 +161,27 @@ def test_a_bad_file_changes_nothing_and_the_demo_never_loads_into_a_meeting(comp
     assert company_state(company) == before
 
 
-def test_an_idle_meeting_is_dropped_and_the_tab_stays_in_meeting_mode(company):
+def test_an_idle_meeting_is_dropped_and_the_tab_stays_in_meeting_mode(company, monkeypatch):
     at = open_meeting(no_exception(new_app().run()))
     analyse(at, "sales_cp1251.csv")
     target = at.session_state[ui_cache.MEETING_KEY]
     meeting = ui_cache._meetings().get(target)
+    assert meeting.is_open
 
-    # hours later: the sweep (run at every session's rerun) drops what nobody used
-    assert target in ui_cache._meetings().sweep(idle_seconds=0)
+    # The tab is closed and hours pass (here: any idle time is too long). The next rerun of any
+    # session, here one on the company's data, drops the meeting: the registry does not grow.
+    monkeypatch.setattr(ui_cache, "MEETING_IDLE_SECONDS", 0)
+    time.sleep(0.01)
+    other = no_exception(new_app().run())
+    assert BANNER not in banner(other)
     assert ui_cache._meetings().get(target) is None and not meeting.is_open
 
+    # Should the tab come back, it stays in meeting mode, on a new, empty database, and says why.
+    monkeypatch.setattr(ui_cache, "MEETING_IDLE_SECONDS", 3600)
     at.switch_page("app_pages/overview.py").run()
     no_exception(at)
     assert "Файлы прошлого разбора удалены" in banner(at)
-    assert "Загрузок: 0" in texts(at.sidebar, "caption")  # a new, empty meeting database, not the company's
+    assert "Загрузок: 0" in texts(at.sidebar, "caption")  # not the company's one upload
     assert at.session_state[ui_cache.MEETING_KEY] != target
 
 
