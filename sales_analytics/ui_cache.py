@@ -187,13 +187,23 @@ def meeting_import(
     meeting = start_meeting()
     with meeting.cursor() as con:
         try:
-            return ingest.import_file(con, data, file_name, kind, skip_invalid=skip_invalid, archive_dir=None)
+            result = ingest.import_file(
+                con, data, file_name, kind, skip_invalid=skip_invalid, archive_dir=None
+            )
         except ingest.InputError as error:
             if not error.problems or any(p.code != "no_year" for p in error.problems):
                 raise
-        return ingest.import_file(
-            con, data, file_name, kind, year=date.today().year, skip_invalid=skip_invalid, archive_dir=None
-        )
+            result = ingest.import_file(
+                con,
+                data,
+                file_name,
+                kind,
+                year=date.today().year,
+                skip_invalid=skip_invalid,
+                archive_dir=None,
+            )
+    st.session_state.pop(MEETING_EXPIRED_KEY, None)  # new files: the note about the old ones is done
+    return result
 
 
 def version(db: Database | None = None) -> int:

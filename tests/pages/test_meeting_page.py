@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import time
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -183,6 +184,8 @@ def test_an_idle_meeting_is_dropped_and_the_tab_stays_in_meeting_mode(company, m
     assert "Файлы прошлого разбора удалены" in banner(at)
     assert "Загрузок: 0" in texts(at.sidebar, "caption")  # not the company's one upload
     assert at.session_state[ui_cache.MEETING_KEY] != target
+    analyse(open_meeting(at), "sales_cp1251.csv")  # loaded again: the ordinary banner
+    assert BANNER in banner(at) and "Файлы прошлого разбора удалены" not in banner(at)
 
 
 def test_banner_in_english(company):
@@ -193,3 +196,14 @@ def test_banner_in_english(company):
     analyse(at, "sales_cp1251.csv")
     assert "Meeting mode: this tab's data is not saved" in banner(at)
     assert at.button(key="meeting_leave").label == "Leave meeting mode"
+
+
+def test_a_plan_without_a_year_is_taken_as_this_years(company):
+    plan = "Подразделение;Январь;Февраль;Март\nОптовый отдел;100;200;300\nРозничный отдел;10;20;30\n"
+    at = open_meeting(no_exception(new_app().run()))
+    analyse(at, "план.csv", data={"план.csv": plan.encode()})
+    assert "«план.csv»: План, строк: 6" in texts(at, "success")
+    meeting = ui_cache._meetings().get(at.session_state[ui_cache.MEETING_KEY])
+    with meeting.cursor() as con:
+        years = con.execute("SELECT list(DISTINCT year(month)) FROM plan").fetchone()[0]
+    assert years == [date.today().year]
