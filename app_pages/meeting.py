@@ -81,14 +81,18 @@ def analyse(uploads, kinds: list[str], skip_invalid: bool) -> list[dict]:
     return results
 
 
-def loaded_table(history: pd.DataFrame) -> pd.DataFrame:
-    return pd.DataFrame(
-        {
-            t("meeting.col.file", lang): history["file_name"],
-            t("meeting.col.kind", lang): [t(f"kind.{kind}", lang) for kind in history["kind"]],
-            t("meeting.col.rows", lang): [format_number(rows, lang) for rows in history["row_count"]],
-            t("meeting.col.amount", lang): [format_money(amount, lang) for amount in history["amount_total"]],
-        }
+def loaded_lines(history: pd.DataFrame) -> str:
+    """One line per file, not a table: it reads on a phone without scrolling sideways."""
+    return "\n".join(
+        t(
+            "meeting.loaded_line",
+            lang,
+            file=md(batch.file_name),
+            kind=t(f"kind.{batch.kind}", lang),
+            rows=format_number(batch.row_count, lang),
+            amount=format_money(batch.amount_total, lang),
+        )
+        for batch in history.itertuples(index=False)
     )
 
 
@@ -142,7 +146,7 @@ history = ui_cache.list_batches()
 if history.empty:
     st.caption(t("meeting.loaded_empty", lang))
     st.stop()
-st.dataframe(loaded_table(history), hide_index=True, width="stretch", key="meeting_loaded")
+st.markdown(loaded_lines(history))
 
 st.markdown(f"**{t('meeting.see', lang)}**")
 links = st.columns(len(PAGES))

@@ -61,6 +61,24 @@ def test_meeting_in_the_browser_leaves_the_company_database_unchanged(start_app,
     expect(phone.get_by_test_id("stSidebar")).to_contain_text("Загрузок: 1")
     expect(phone.get_by_text(BANNER)).to_have_count(0)
 
+    # the phone's own meeting: its own file, its own banner, on 390 pixels
+    phone.goto(f"{server.url}/meeting")
+    expect(phone.get_by_role("heading", name="Разбор файла без сохранения")).to_be_visible()
+    settle(phone)
+    phone.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(
+        str(DATA / "forecast_by_manager_2026-11-16.xlsx")
+    )
+    phone.get_by_role("button", name="Разобрать").click()
+    expect(phone.get_by_text(BANNER)).to_be_visible()
+    expect(phone.get_by_test_id("stAlertContentSuccess")).to_contain_text("срез прогноза на 16.11.2026")
+    settle(phone)
+    screenshot(phone, "meeting_phone")
+    # the desktop tab still has its two files, not the phone's
+    page.get_by_test_id("stSidebarNav").get_by_text("Обзор").click()
+    expect(page.get_by_text(BANNER)).to_be_visible()
+    expect(page.get_by_test_id("stSidebar")).to_contain_text("Загрузок: 2")
+    settle(page)
+
     assert company_state(server.db_path) == before
 
     # leaving meeting mode: the tab shows the company again

@@ -99,6 +99,8 @@ def test_a_meeting_reaches_every_page_of_its_session_and_nothing_else(company):
     assert f"строк: {sales['rows']}, сумма: {format_money(Decimal(sales['amount_total']))}" in texts(
         at, "success"
     )
+    loaded = texts(at, "markdown")  # the list of files in the meeting, one line each
+    assert f"— Продажи, строк: {sales['rows']}" in loaded and "— План, строк:" in loaded
 
     # every page of the session reads the meeting's files, under the banner
     assert fact(at) == format_money(Decimal(sales["amount_total"]))
@@ -207,3 +209,22 @@ def test_a_plan_without_a_year_is_taken_as_this_years(company):
     with meeting.cursor() as con:
         years = con.execute("SELECT list(DISTINCT year(month)) FROM plan").fetchone()[0]
     assert years == [date.today().year]
+
+
+def test_meeting_texts_exist_in_both_languages():
+    import re
+
+    from tests.pages.apptest_helpers import ROOT
+
+    locales = ROOT / "sales_analytics" / "locales"
+    ru = json.loads((locales / "ru.meeting.json").read_text(encoding="utf-8"))
+    en = json.loads((locales / "en.meeting.json").read_text(encoding="utf-8"))
+    assert ru.keys() == en.keys() and all(key.startswith("meeting.") for key in ru)
+    fields = re.compile(r"\{(\w+)\}")
+    assert {k: sorted(fields.findall(v)) for k, v in ru.items()} == {
+        k: sorted(fields.findall(v)) for k, v in en.items()
+    }
+    used = set()
+    for path in [ROOT / "app.py", *sorted((ROOT / "app_pages").glob("*.py"))]:
+        used |= set(re.findall(r"""["'](meeting\.[a-z_.]+)["']""", path.read_text(encoding="utf-8")))
+    assert "meeting.banner" in used and sorted(used - ru.keys()) == []
