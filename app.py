@@ -79,6 +79,12 @@ pages = [
     st.Page(
         "app_pages/upload.py", title=t("ui.page.upload", lang), icon=":material/upload_file:", url_path="data"
     ),
+    st.Page(
+        "app_pages/quality.py",
+        title=t("quality.title", lang),
+        icon=":material/fact_check:",
+        url_path="quality",
+    ),
 ]
 page = st.navigation(pages)
 
