@@ -27,25 +27,29 @@ if status.is_empty:
 
 st.caption(t("quality.intro", lang))
 batches = ui_cache.report(quality.quality_batches, lang=lang)
-files = dict(zip(batches["batch_id"], batches["file_name"], strict=True))
-if st.session_state.get(SCOPE) not in files:
-    st.session_state[SCOPE] = None
+files = dict(zip(batches["batch_id"].tolist(), batches["file_name"], strict=True))
+ALL = 0  # the choice "every upload" (a batch id is never 0; None would show as no choice at all)
+if st.session_state.get(SCOPE) not in (ALL, *files):
+    st.session_state[SCOPE] = ALL
 
 
 def pick_batch_from_table() -> None:
     rows = st.session_state[TABLE].selection.rows
-    st.session_state[SCOPE] = int(batches["batch_id"].iloc[rows[0]]) if rows else None
+    st.session_state[SCOPE] = int(batches["batch_id"].iloc[rows[0]]) if rows else ALL
 
 
-batch_id = st.selectbox(
-    t("quality.col.batch_id", lang),
-    [None, *files],
-    format_func=lambda b: (
-        t("quality.scope_all", lang, count=format_number(len(files), lang))
-        if b is None
-        else t("quality.scope_batch", lang, batch_id=b, file=files[b])
-    ),
-    key=SCOPE,
+batch_id = (
+    st.selectbox(
+        t("quality.scope_label", lang),
+        [ALL, *files],
+        format_func=lambda b: (
+            t("quality.scope_all", lang, count=format_number(len(files), lang))
+            if b == ALL
+            else t("quality.scope_batch", lang, batch_id=b, file=files[b])
+        ),
+        key=SCOPE,
+    )
+    or None
 )
 
 counts = ui_cache.report(quality.quality_counts, batch_id=batch_id)
@@ -86,8 +90,8 @@ if check is not None:
         scope = t("quality.scope_batch", lang, batch_id=batch_id, file=files[batch_id]) if batch_id else ""
         title = " — ".join(part for part in (t("quality.title", lang), label, scope) if part)
         name = f"quality_{check}" + (f"_{batch_id}" if batch_id else "")
-        left, right = st.columns(2)
-        left.download_button(
+        downloads = st.container(horizontal=True)
+        downloads.download_button(
             t("quality.download_xlsx", lang),
             lambda: export.to_xlsx(charts_plan.export_frame(rows, columns, "quality", lang), check, title),
             file_name=f"{name}.xlsx",
@@ -96,7 +100,7 @@ if check is not None:
             on_click="ignore",
             key="quality_xlsx",
         )
-        right.download_button(
+        downloads.download_button(
             t("quality.download_csv", lang),
             # with a BOM, so that Excel opens the Cyrillic as UTF-8
             lambda: export.to_csv(charts_plan.export_frame(rows, columns, "quality", lang)).encode(
