@@ -499,7 +499,9 @@ def rebuild(source: Database, target: Path, say: Say | None = None) -> RebuildRe
     Each batch goes in with its recorded kind, snapshot date, options (rows skipped, demo, uploader)
     and, if the importer reads the file differently today, its recorded column mapping and the plan's
     year. Deleted batches are left out, as their rows were. A batch with no archived upload (a
-    database filled in memory) stops the rebuild: it cannot be reproduced.
+    database filled in memory) stops the rebuild before it starts: it cannot be reproduced. A batch
+    that does not import as recorded stops it too, and the half-built ``target`` is removed. When
+    reports differ, ``target`` stays for a look.
     """
     say = say or (lambda message: None)
     target = Path(target)
@@ -517,7 +519,13 @@ def rebuild(source: Database, target: Path, say: Say | None = None) -> RebuildRe
         with new.cursor() as con:
             for batch in batches:
                 data = _archived_upload(batch, source.archive_dir).read_bytes()
-                done = _reimport(con, data, batch, new.archive_dir)
+                try:
+                    done = _reimport(con, data, batch, new.archive_dir)
+                except BaseException:
+                    # a half-rebuilt database is no use and must not be mistaken for one
+                    new.close()
+                    _remove_database_file(target)
+                    raise
                 result.batches.append(done)
                 say(
                     f"batch {done.old_id} -> {done.new_id}: {done.file_name}, {done.kind}, {done.rows} rows ({done.how})"

@@ -272,3 +272,19 @@ def test_rebuild_into_a_database_with_data_is_refused(capsys, source, tmp_path):
     code, output = cli(capsys, "--db", source, "rebuild", "--to", source)
     assert code == 2
     assert "already holds data" in output
+
+
+def test_rebuild_without_an_archived_upload_says_which_and_builds_nothing(capsys, source, tmp_path):
+    with duckdb.connect(str(source)) as con:
+        digest, name = con.execute(
+            "SELECT sha256, file_name FROM import_batches WHERE kind = 'plan' AND deleted_at IS NULL"
+        ).fetchone()
+        # the record's path leads to the archive this copy was made from: gone as well
+        con.execute("UPDATE import_batches SET archive_path = NULL WHERE sha256 = $h", {"h": digest})
+    for path in (source.parent / "uploads").glob(f"{digest}.*"):
+        path.unlink()
+    target = tmp_path / "rebuilt" / "sales.duckdb"
+    code, output = cli(capsys, "--db", source, "rebuild", "--to", target)
+    assert code == 2
+    assert "no archived upload" in output and name in output
+    assert not target.exists()

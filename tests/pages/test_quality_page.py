@@ -62,7 +62,7 @@ def test_on_the_demo_every_count_is_shown_and_opens_its_rows(on_demo):
 
     # the per-upload table lists every upload; choosing one narrows the counts to it
     uploads = table_with(at, "№ загрузки")
-    assert len(uploads) == 11
+    assert len(uploads) == Probe(on_demo).status().batches
     forecast = int(uploads[uploads["Данные"] == "прогноз"]["№ загрузки"].iloc[0])
     no_exception(at.selectbox(key="quality_batch").set_value(forecast).run())
     narrowed = expected_counts(on_demo, forecast)
