@@ -29,7 +29,7 @@ import duckdb
 import pandas as pd
 
 from sales_analytics import export
-from sales_analytics.db import MEMORY, Database, _is_lock_error, _migrations, schema_version
+from sales_analytics.db import MEMORY, Database, _is_lock_error, _migrations, load_query, schema_version
 
 MANIFEST = "manifest.json"
 UPLOADS = "uploads"
@@ -369,13 +369,6 @@ def _param_text(value) -> str:
     return str(value)
 
 
-_BATCHES = """
-SELECT batch_id, kind, file_name, sha256, archive_path, snapshot_date, row_count, skipped_count,
-       amount_total, margin_total, period_from, period_to, mapping, is_demo, uploaded_by
-FROM import_batches WHERE deleted_at IS NULL ORDER BY batch_id
-"""
-
-
 def _archived_upload(batch: dict, archive_dir: Path | None) -> Path | None:
     """The batch's file: ``<sha256>.<ext>`` in the archive beside the database, else where the batch
     record says it was archived (a restored database keeps the old path)."""
@@ -508,7 +501,7 @@ def rebuild(source: Database, target: Path, say: Say | None = None) -> RebuildRe
     if not _is_empty(target):
         raise BackupError(f"{target} already holds data: rebuild into a new database file")
     with source.cursor() as con:
-        batches = con.sql(_BATCHES).to_arrow_table().to_pylist()
+        batches = con.sql(load_query("rebuild_batches")).to_arrow_table().to_pylist()
     missing = [b for b in batches if _archived_upload(b, source.archive_dir) is None]
     if missing:
         listed = ", ".join(f"{b['batch_id']} ({b['file_name']})" for b in missing[:10])
