@@ -34,7 +34,9 @@ def test_quality_page_on_demo_data(start_app, browser):
             expect(viewer.get_by_test_id("stException")).to_have_count(0)
             # a count is a pill: clicking it shows its rows
             viewer.get_by_role("radio", name="Клиенты в разных написаниях").click()
-            expect(viewer.get_by_role("heading", name="Клиенты в разных написаниях:")).to_be_visible(timeout=60_000)
+            expect(viewer.get_by_role("heading", name="Клиенты в разных написаниях:")).to_be_visible(
+                timeout=60_000
+            )
             settle(viewer)
             expect(viewer.get_by_test_id("stException")).to_have_count(0)
             expect(viewer.get_by_text("Скачать Excel")).to_be_visible()
