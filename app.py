@@ -86,6 +86,12 @@ pages = [
         icon=":material/co_present:",
         url_path="meeting",
     ),
+    st.Page(
+        "app_pages/quality.py",
+        title=t("quality.title", lang),
+        icon=":material/fact_check:",
+        url_path="quality",
+    ),
 ]
 page = st.navigation(pages)
 

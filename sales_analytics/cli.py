@@ -92,6 +92,7 @@ def build_parser() -> argparse.ArgumentParser:
     delete.add_argument("batch_id", type=int)
     demo = commands.add_parser("demo", help="load the demo company (into an empty database)")
     demo.add_argument("--anchor", type=day, help="the demo's today (default: today)")
+    _add_backup_commands(commands)
     return parser
 
 
@@ -112,6 +113,8 @@ def main(argv: list[str] | None = None) -> int:
                 removed = batches.delete_batch(con, args.batch_id)
             print(f"batch {args.batch_id}: {removed} rows removed", file=sys.stderr)
             return 0
+        if args.command in BACKUP_COMMANDS:
+            return _backup_command(db, args)
         if args.command == "demo":
             from sales_analytics.demo import load_demo
 
@@ -200,4 +203,68 @@ def _report(db: Database, args) -> int:
         sys.stdout.write(text)
     else:
         args.output.write_text(text, encoding="utf-8")
+    return 0
+
+
+# --- backup, restore, rebuild ----------------------------------------------------------------------
+
+BACKUP_COMMANDS = ("backup", "restore", "rebuild")
+
+
+def _add_backup_commands(commands) -> None:
+    # --db is also taken after the command ("restore DIR --db PATH"); SUPPRESS keeps the global one
+    def db_option(parser):
+        parser.add_argument("--db", default=argparse.SUPPRESS, help="the database file (as the global --db)")
+
+    backup = commands.add_parser("backup", help="export the database and its uploads into a directory")
+    backup.add_argument("directory", type=Path, help="a new or empty directory")
+    db_option(backup)
+    restore = commands.add_parser("restore", help="restore a backup into a new or empty database file")
+    restore.add_argument("directory", type=Path, help="a directory written by `backup`")
+    restore.add_argument("--force", action="store_true", help="replace a database that holds data")
+    db_option(restore)
+    rebuild = commands.add_parser(
+        "rebuild", help="re-import every archived upload into a new database and compare every report"
+    )
+    rebuild.add_argument("--to", dest="to", type=Path, required=True, help="the new database file")
+    db_option(rebuild)
+
+
+def _backup_command(db: Database, args) -> int:
+    from sales_analytics import backup
+
+    def say(message: str) -> None:
+        print(message, file=sys.stderr)
+
+    try:
+        if args.command == "backup":
+            manifest = backup.backup(db, args.directory, say=say)
+            say(
+                f"backup in {args.directory}: {manifest['batches']['live']} batches, "
+                f"{len(manifest['uploads'])} uploads, data version {manifest['data_version']}"
+            )
+            return 0
+        if args.command == "restore":
+            db.close()
+            manifest = backup.restore(args.directory, Path(db.target), force=args.force, say=say)
+            say(
+                f"restored {args.directory} into {db.target}: {manifest['batches']['live']} batches; "
+                "row counts and sums match the manifest"
+            )
+            return 0
+        result = backup.rebuild(db, args.to, say=say)
+    except backup.BackupError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return BAD_INPUT
+    if result.differences:
+        for comparison in result.differences:
+            say(f"differs: {comparison.describe()}")
+        say(
+            f"rebuild of {len(result.batches)} batches into {args.to}: {len(result.differences)} reports differ"
+        )
+        return BAD_INPUT
+    say(
+        f"rebuild of {len(result.batches)} batches into {args.to}: "
+        f"{len(result.comparisons)} reports compared, all equal"
+    )
     return 0

@@ -33,9 +33,10 @@ FROM sa_staged ORDER BY sheet_index, row_no
 _INSERT_DEALS = """
 INSERT INTO deals (batch_id, snapshot_date, source_sheet, source_row, deal_id, client_key, client_name,
                    manager, department, product, amount, margin, expected_month, probability,
-                   probability_missing, stage, status, status_text)
+                   probability_missing, stage, status, status_text, status_unknown)
 SELECT $batch, $snapshot, sheet, row_no, deal_id, client_key, client_name, manager, department, product,
-       amount, margin, expected_month, probability, probability_missing, stage, status, status_text
+       amount, margin, expected_month, probability, probability_missing, stage, status, status_text,
+       status_unknown
 FROM sa_staged ORDER BY sheet_index, row_no
 """
 
