@@ -251,7 +251,7 @@ class _Workspace:
         self.con.execute(_sql("classify_candidates"))
         has_labels = self.con.execute(
             "SELECT coalesce(bool_or(is_label), false) FROM sa_candidates"
-        ).fetchone()[0]
+        ).fetchall()[0][0]
         # group headings need the windows over every row; without one, the candidates say it all
         self.con.execute(_sql("classify_rows" if has_labels else "classify_fast"))
         if self.kind == "plan":
@@ -292,7 +292,9 @@ class _Workspace:
     def row_problems(self) -> list[RowProblem]:
         if self.kind == "sales":
             # the staging marks the rows worth a second look; most files have none
-            suspects = self.con.execute("SELECT count(*) FILTER (WHERE suspect) FROM sa_staged").fetchone()[0]
+            suspects = self.con.execute("SELECT count(*) FILTER (WHERE suspect) FROM sa_staged").fetchall()[
+                0
+            ][0]
             if not suspects:
                 return []
         rows = self.con.execute(_sql(_PROBLEMS_SQL[self.kind])).fetchall()
@@ -365,8 +367,15 @@ class _Workspace:
             counts[reason] = counts.get(reason, 0) + 1
         return {k: int(v) for k, v in counts.items() if v}
 
+    def release_raw(self) -> None:
+        """Drop the raw cells once the rows are staged and checked: their memory goes to the store step."""
+        self.con.execute("DROP VIEW IF EXISTS sa_classified")
+        self.con.execute("DROP VIEW IF EXISTS sa_mapped")
+        for table in self.tables:
+            self.con.execute(f"DROP TABLE IF EXISTS {table}")  # our own identifiers (sa_raw_N)
+
     def data_rows(self) -> int:
-        return self.con.execute("SELECT count(*) FROM sa_staged").fetchone()[0]
+        return self.con.execute("SELECT count(*) FROM sa_staged").fetchall()[0][0]
 
 
 def _field_label(field: str) -> str:
@@ -516,6 +525,7 @@ def import_file(
         if work.kind == "deals":
             snapshot = as_of or snapshot_date_from_name(file_name) or date.today()
         report(0.75, "store")
+        work.release_raw()
         sheets = [s.sheet.name or file_name for s in work.located]
         mapping_used = {
             (s.sheet.name or ""): {s.sheet.letters[c]: f for c, f in sorted(s.fields.items())}

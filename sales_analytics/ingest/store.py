@@ -23,7 +23,8 @@ import duckdb
 from sales_analytics.db import bump_data_version
 
 # The typed columns that travel from the private staging database to the company database, in file
-# order, as a stream of Arrow batches (never the whole file at once in Python).
+# order, as a stream of Arrow batches (never the whole file at once in Python). (The sort is needed:
+# the staging joins do not keep the file's order.)
 _TRANSFER = {
     "sales": """
         SELECT sheet_index, row_no, sale_date, client_key, client_name, manager, department, amount, margin,
@@ -263,7 +264,7 @@ def _totals(con: duckdb.DuckDBPyConnection, kind: str) -> dict:
         sql = "SELECT count(*), sum(amount), sum(margin), min(expected_month), max(expected_month) FROM sa_staged"
     else:
         sql = "SELECT count(*), sum(plan_amount), NULL, min(month), max(month) FROM sa_staged"
-    rows, amount, margin, first, last = con.execute(sql).fetchone()
+    rows, amount, margin, first, last = con.execute(sql).fetchall()[0]
     return {
         "rows": rows,
         "amount": amount if amount is not None else Decimal("0.00"),
