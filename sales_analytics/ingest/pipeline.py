@@ -180,8 +180,12 @@ class _Workspace:
 
     def build_mapped(self) -> None:
         """``sa_mapped`` (a view): every row under each header, the mapped cells under field names;
-        ``sa_headings`` (a narrow table): what each row is and the headings that rule it;
-        ``sa_classified`` (a view): the two joined."""
+        ``sa_candidates``: the few rows that may not be plain data (blank, short, or starting like a
+        subtotal), classified one by one; ``sa_headings`` (a narrow table): what each row is and the
+        headings that rule it; ``sa_classified`` (a view): the data rows with their headings.
+
+        Only a file with a group heading needs the windows over every row (classify_rows.sql); any
+        other file takes classify_fast.sql, which gives the same rows without them."""
         slots = max((len(s.wide_months) for s in self.located), default=0) if self.kind == "plan" else 0
         selects, sheets = [], []
         for located in self.located:
