@@ -37,6 +37,11 @@ _KEY_FIGURE = {
 }
 
 
+# A row that may be something other than plain data starts with white space (trim removes the space
+# separators) or with a first letter of the subtotal words (Итого, Всего, Total, Subtotal, Grand
+# total) in either case; see sa_is_subtotal.
+_SUSPECT_FIRST = "contains(sa_space_separators() || 'ИиВвTtSsGg', left({c}, 1))"
+
 _STAGE_SQL = {"sales": "stage_sales", "deals": "stage_deals", "plan": "stage_plan"}
 _PROBLEMS_SQL = {"sales": "problems_sales", "deals": "problems_deals", "plan": "problems_plan"}
 
@@ -175,8 +180,12 @@ class _Workspace:
 
     def build_mapped(self) -> None:
         """``sa_mapped`` (a view): every row under each header, the mapped cells under field names;
-        ``sa_headings`` (a narrow table): what each row is and the headings that rule it;
-        ``sa_classified`` (a view): the two joined."""
+        ``sa_candidates``: the few rows that may not be plain data (blank, short, or starting like a
+        subtotal), classified one by one; ``sa_headings`` (a narrow table): what each row is and the
+        headings that rule it; ``sa_classified`` (a view): the data rows with their headings.
+
+        Only a file with a group heading needs the windows over every row (classify_rows.sql); any
+        other file takes classify_fast.sql, which gives the same rows without them."""
         slots = max((len(s.wide_months) for s in self.located), default=0) if self.kind == "plan" else 0
         selects, sheets = [], []
         for located in self.located:
@@ -198,6 +207,12 @@ class _Workspace:
                 )
                 + ", NULL))"
             )
+            # a cell is surely non-empty when its first character is not white space (see nonempty)
+            sure = " + ".join(f"({c} IS NOT NULL AND ascii({c}) > 32)::INTEGER" for c in cells)
+            first_cell = "coalesce(" + ", ".join(cells) + ", NULL)"
+            candidate = f"({sure or '0'}) <= 2 OR ascii({first_cell}) <= 32 OR " + _SUSPECT_FIRST.format(
+                c=first_cell
+            )
             key_cells = [f"c{by_field[f]}" for f in _KEY_FIGURE[self.kind] if f in by_field]
             key_cells += [f"c{c}" for c in located.wide_months]
             # a row holds figures when a key cell has a digit; parsing (and its errors) comes later
@@ -209,6 +224,7 @@ class _Workspace:
                 f"{nonempty or '0'} AS nonempty",
                 f"{first_text} AS first_text",
                 f"coalesce({key_ok}, false) AS key_ok",
+                f"coalesce({candidate}, true) AS is_candidate",
                 f"{'manager' not in by_field} AS manager_missing",
                 f"{'department' not in by_field} AS department_missing",
                 f"{self.kind == 'plan'} AS is_plan",
@@ -236,7 +252,12 @@ class _Workspace:
         self.con.execute("CREATE OR REPLACE TEMP TABLE sa_sheets AS SELECT * FROM sa_sheets_frame")
         self.con.unregister("sa_sheets_frame")
         self.con.execute("CREATE OR REPLACE TEMP VIEW sa_mapped AS " + " UNION ALL BY NAME ".join(selects))
-        self.con.execute(_sql("classify_rows"))
+        self.con.execute(_sql("classify_candidates"))
+        has_labels = self.con.execute(
+            "SELECT coalesce(bool_or(is_label), false) FROM sa_candidates"
+        ).fetchall()[0][0]
+        # group headings need the windows over every row; without one, the candidates say it all
+        self.con.execute(_sql("classify_rows" if has_labels else "classify_fast"))
         if self.kind == "plan":
             self._build_plan_cells(slots)
 
@@ -273,6 +294,13 @@ class _Workspace:
         self.con.execute(stage_sql, {"year": year} if self.kind == "plan" else {})
 
     def row_problems(self) -> list[RowProblem]:
+        if self.kind == "sales":
+            # the staging marks the rows worth a second look; most files have none
+            suspects = self.con.execute("SELECT count(*) FILTER (WHERE suspect) FROM sa_staged").fetchall()[
+                0
+            ][0]
+            if not suspects:
+                return []
         rows = self.con.execute(_sql(_PROBLEMS_SQL[self.kind])).fetchall()
         by_index = {s.index: s for s in self.located}
         problems = []
@@ -343,8 +371,15 @@ class _Workspace:
             counts[reason] = counts.get(reason, 0) + 1
         return {k: int(v) for k, v in counts.items() if v}
 
+    def release_raw(self) -> None:
+        """Drop the raw cells once the rows are staged and checked: their memory goes to the store step."""
+        self.con.execute("DROP VIEW IF EXISTS sa_classified")
+        self.con.execute("DROP VIEW IF EXISTS sa_mapped")
+        for table in self.tables:
+            self.con.execute(f"DROP TABLE IF EXISTS {table}")  # our own identifiers (sa_raw_N)
+
     def data_rows(self) -> int:
-        return self.con.execute("SELECT count(*) FROM sa_staged").fetchone()[0]
+        return self.con.execute("SELECT count(*) FROM sa_staged").fetchall()[0][0]
 
 
 def _field_label(field: str) -> str:
@@ -494,25 +529,29 @@ def import_file(
         if work.kind == "deals":
             snapshot = as_of or snapshot_date_from_name(file_name) or date.today()
         report(0.75, "store")
+        work.release_raw()
         sheets = [s.sheet.name or file_name for s in work.located]
         mapping_used = {
             (s.sheet.name or ""): {s.sheet.letters[c]: f for c, f in sorted(s.fields.items())}
             for s in work.located
         }
-        # only the typed columns travel to the company database; the raw text stays behind
-        typed = work.con.sql("SELECT COLUMNS(lambda c: NOT suffix(c, '_raw')) FROM sa_staged")
-        con.register("sa_staged", typed.to_arrow_table())
+        source_sheets: list[str | None] = [None] * len(work.raw)
+        for located in work.located:
+            source_sheets[located.index] = located.sheet.name
         if own_transaction:
             con.begin()
         try:
             archive_path = archive(data, digest, file_name, archive_dir)
+            # only the typed columns travel to the company database; the raw text stays behind
             batch_id, totals = store_batch(
                 con,
+                work.con,
                 kind=work.kind,
                 file_name=file_name,
                 digest=digest,
                 archive_path=archive_path,
                 sheets=sheets,
+                source_sheets=source_sheets,
                 snapshot=snapshot,
                 warnings=warnings,
                 skipped=[_problem_dict(p) for p in problems],
@@ -526,8 +565,6 @@ def import_file(
             if own_transaction:
                 con.rollback()
             raise
-        finally:
-            con.unregister("sa_staged")
         report(1.0, "done")
         return ImportResult(
             batch_id=batch_id,

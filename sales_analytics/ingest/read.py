@@ -8,6 +8,7 @@ kept to give every record its real line number.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import re
@@ -46,6 +47,8 @@ class RawSheet:
     csv_delimiter: str = ","
     blank_thresholds: list[int] = field(default_factory=list)
     first_row: int = 1
+    # the upload, while its text past the first 4 MB is not yet known to be UTF-8
+    csv_source: bytes | None = field(default=None, repr=False)
 
     @property
     def width(self) -> int:
@@ -72,6 +75,13 @@ class RawSheet:
                 {"path": str(self.csv_path), "delim": self.csv_delimiter},
             )
         except duckdb.Error as error:
+            if self.csv_source is not None and "Invalid unicode" in str(error):
+                # UTF-8 at its start, not further on: the whole file is Windows-1251 after all
+                source, self.csv_source = self.csv_source, None
+                _check_cp1251_text(source, "")
+                _write_cp1251_as_utf8(source, self.csv_path)
+                self.load(con, table)
+                return
             line = re.search(r"Line:\s*(\d+)", str(error))
             raise InputError(
                 [
@@ -184,23 +194,76 @@ def _check_zip(data: bytes, file_name: str, limit: int = 2_000_000_000) -> None:
         )
 
 
+_CHUNK = 1 << 22  # CSV text is checked and transcoded 4 MB at a time, never as a whole-file copy
+
+
+def _encoding(data: bytes, file_name: str, whole: bool = True) -> str:
+    """utf-8, utf-16 (with a BOM) or cp1251 (what Excel on Windows saves); refuses binary data.
+
+    With ``whole=False`` only the first 4 MB are checked: DuckDB's reader checks the rest as it
+    parses, and :meth:`RawSheet.load` falls back to cp1251 where it finds a byte that is not UTF-8.
+    """
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
+    if b"\x00" in data[:4096]:
+        raise InputError([RowProblem(file=file_name, code="not_text", detail="binary data (NUL bytes)")])
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        for start in range(0, len(data) if whole else min(len(data), _CHUNK), _CHUNK):
+            decoder.decode(data[start : start + _CHUNK])
+        decoder.decode(b"", final=whole or len(data) <= _CHUNK)
+        return "utf-8"
+    except UnicodeDecodeError:
+        pass
+    _check_cp1251_text(data, file_name)
+    return "cp1251"
+
+
+def _check_cp1251_text(data: bytes, file_name: str) -> None:
+    # Windows-1251 decodes any byte; a file that is mostly control characters is not text
+    text = data[:4096].decode("cp1251", errors="replace")
+    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\r\n\t")
+    if controls > 20:
+        raise InputError([RowProblem(file=file_name, code="not_text", detail="binary data")])
+
+
+def _write_cp1251_as_utf8(data: bytes, path: Path) -> None:
+    with path.open("wb") as out:
+        for offset in range(0, len(data), _CHUNK):
+            out.write(data[offset : offset + _CHUNK].decode("cp1251", errors="replace").encode("utf-8"))
+
+
 def utf8_bytes(data: bytes, file_name: str) -> bytes:
     """CSV bytes as UTF-8 for DuckDB's reader: UTF-8 as it is (BOM dropped), UTF-16 with a BOM and
     Windows-1251 (what Excel on Windows saves) transcoded."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    encoding = _encoding(data, file_name)
+    if encoding == "utf-16":
         return data.decode("utf-16").encode("utf-8")
-    if b"\x00" in data[:4096]:
-        raise InputError([RowProblem(file=file_name, code="not_text", detail="binary data (NUL bytes)")])
-    try:
-        data.decode("utf-8")  # validates; the bytes themselves go on unchanged
+    if encoding == "utf-8":
         return data[3:] if data.startswith(b"\xef\xbb\xbf") else data
-    except UnicodeDecodeError:
-        text = data.decode("cp1251", errors="replace")
-    # Windows-1251 decodes any byte; a file that is mostly control characters is not text
-    controls = sum(1 for ch in text[:4096] if ord(ch) < 32 and ch not in "\r\n\t")
-    if controls > 20:
-        raise InputError([RowProblem(file=file_name, code="not_text", detail="binary data")])
-    return text.encode("utf-8")
+    return data.decode("cp1251", errors="replace").encode("utf-8")
+
+
+def _write_utf8(data: bytes, file_name: str, path: Path) -> tuple[bytes, list[int], bool]:
+    """Write the CSV to ``path`` as UTF-8, streamed; return its first 200 KB, the blank-line
+    thresholds, and whether the rest is still to be checked as UTF-8 (by DuckDB, as it parses).
+
+    Newlines are the same bytes in UTF-8 and Windows-1251, so blank lines are found in the upload
+    itself; only UTF-16 (rare) is transcoded as a whole.
+    """
+    encoding = _encoding(data, file_name, whole=False)
+    if encoding == "utf-16":
+        encoded = data.decode("utf-16").encode("utf-8")
+        path.write_bytes(encoded)
+        return encoded[:200_000], _blank_line_thresholds(encoded), False
+    if encoding == "cp1251":
+        _write_cp1251_as_utf8(data, path)
+        head = data[:200_000].decode("cp1251", errors="replace").encode("utf-8")
+        return head, _blank_line_thresholds(data), False
+    start = 3 if data.startswith(b"\xef\xbb\xbf") else 0
+    with path.open("wb") as out:
+        out.write(memoryview(data)[start:])
+    return data[start : start + 200_000], _blank_line_thresholds(data, start), len(data) > _CHUNK
 
 
 def sniff_delimiter(lines: list[str]) -> str:
@@ -218,45 +281,45 @@ def sniff_delimiter(lines: list[str]) -> str:
 
 
 def _read_csv(data: bytes, file_name: str, workdir: Path) -> RawSheet:
-    encoded = utf8_bytes(data, file_name)
-    sample = encoded[:200_000].decode("utf-8", errors="ignore").splitlines()[:300]
+    path = Path(tempfile.mkstemp(suffix=".csv", dir=workdir)[1])
+    head, thresholds, unchecked = _write_utf8(data, file_name, path)
+    sample = head.decode("utf-8", errors="ignore").splitlines()[:300]
     delimiter = sniff_delimiter(sample)
     width = max((len(row) for row in csv.reader(sample, delimiter=delimiter)), default=1)
     if width > MAX_COLUMNS:
         raise InputError([RowProblem(file=file_name, code="too_large", detail=f"{width} columns")])
-    path = Path(tempfile.mkstemp(suffix=".csv", dir=workdir)[1])
-    path.write_bytes(encoded)
     return RawSheet(
         name=None,
         letters=[column_letter(i) for i in range(max(width, 1))],
         csv_path=path,
         csv_delimiter=delimiter,
-        blank_thresholds=_blank_line_thresholds(encoded),
+        blank_thresholds=thresholds,
+        csv_source=data if unchecked else None,
     )
 
 
-def _blank_line_starts(encoded: bytes) -> list[int]:
-    """Byte offsets where an empty line starts ("\n" or "\r\n" right after a newline, or at the start)."""
+def _blank_line_starts(encoded: bytes, start: int = 0) -> list[int]:
+    """Byte offsets where an empty line starts ("\n" or "\r\n" right after a newline, or at ``start``)."""
     starts = []
-    if encoded.startswith((b"\n", b"\r\n")):
-        starts.append(0)
+    if encoded.startswith((b"\n", b"\r\n"), start):
+        starts.append(start)
     for pattern in (b"\n\n", b"\n\r\n"):
-        found = encoded.find(pattern)
+        found = encoded.find(pattern, start)
         while found != -1:
             starts.append(found + 1)
             found = encoded.find(pattern, found + 1)
     return sorted(starts)
 
 
-def _blank_line_thresholds(encoded: bytes) -> list[int]:
+def _blank_line_thresholds(encoded: bytes, start: int = 0) -> list[int]:
     """For the j-th blank line (1-based) at line b_j: the count of records before it, b_j - j.
 
     A record i (1-based) lies after blank line j exactly when i > b_j - j, so its line number is
     i + #{j : b_j - j < i}. Blank lines are few; newlines are counted only between them.
     """
-    thresholds, line, position = [], 1, 0
-    for j, start in enumerate(_blank_line_starts(encoded), start=1):
-        line += encoded.count(b"\n", position, start)
-        position = start
+    thresholds, line, position = [], 1, start
+    for j, blank in enumerate(_blank_line_starts(encoded, start), start=1):
+        line += encoded.count(b"\n", position, blank)
+        position = blank
         thresholds.append(line - j)
     return thresholds

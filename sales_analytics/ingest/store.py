@@ -22,43 +22,65 @@ import duckdb
 
 from sales_analytics.db import bump_data_version
 
-_INSERT_SALES = """
-INSERT INTO sales (batch_id, source_sheet, source_row, sale_date, client_key, client_name, manager,
-                   department, amount, margin, product, document)
-SELECT $batch, sheet, row_no, sale_date, client_key, client_name, manager, department, amount, margin,
-       product, document
-FROM sa_staged ORDER BY sheet_index, row_no
-"""
+# The typed columns that travel from the private staging database to the company database, in file
+# order, as a stream of Arrow batches (never the whole file at once in Python). (The sort is needed:
+# the staging joins do not keep the file's order.)
+_TRANSFER = {
+    "sales": """
+        SELECT sheet_index, row_no, sale_date, client_key, client_name, manager, department, amount, margin,
+               product, document
+        FROM sa_staged ORDER BY sheet_index, row_no
+    """,
+    "deals": """
+        SELECT sheet_index, row_no, deal_id, client_key, client_name, manager, department, product, amount,
+               margin, expected_month, probability, probability_missing, stage, status, status_text,
+               status_unknown
+        FROM sa_staged ORDER BY sheet_index, row_no
+    """,
+    "plan": """
+        SELECT sheet_index, row_no, month, department, manager, plan_amount
+        FROM sa_staged ORDER BY sheet_index, row_no, month
+    """,
+}
 
-_INSERT_DEALS = """
-INSERT INTO deals (batch_id, snapshot_date, source_sheet, source_row, deal_id, client_key, client_name,
-                   manager, department, product, amount, margin, expected_month, probability,
-                   probability_missing, stage, status, status_text, status_unknown)
-SELECT $batch, $snapshot, sheet, row_no, deal_id, client_key, client_name, manager, department, product,
-       amount, margin, expected_month, probability, probability_missing, stage, status, status_text,
-       status_unknown
-FROM sa_staged ORDER BY sheet_index, row_no
-"""
+# source_sheet is looked up by sheet_index in $sheets, the located sheets' names (NULL for a CSV)
+_INSERT = {
+    "sales": """
+        INSERT INTO sales (batch_id, source_sheet, source_row, sale_date, client_key, client_name, manager,
+                           department, amount, margin, product, document)
+        SELECT $batch, nullif(list_extract($sheets, sheet_index + 1), ''), row_no, sale_date, client_key, client_name,
+               manager, department, amount, margin, product, document
+        FROM sa_rows
+    """,
+    "deals": """
+        INSERT INTO deals (batch_id, snapshot_date, source_sheet, source_row, deal_id, client_key, client_name,
+                           manager, department, product, amount, margin, expected_month, probability,
+                           probability_missing, stage, status, status_text, status_unknown)
+        SELECT $batch, $snapshot, nullif(list_extract($sheets, sheet_index + 1), ''), row_no, deal_id, client_key,
+               client_name, manager, department, product, amount, margin, expected_month, probability,
+               probability_missing, stage, status, status_text, status_unknown
+        FROM sa_rows
+    """,
+    "plan": """
+        INSERT INTO plan (batch_id, source_sheet, source_row, month, department, manager, plan_amount)
+        SELECT $batch, nullif(list_extract($sheets, sheet_index + 1), ''), row_no, month, department, manager, plan_amount
+        FROM sa_rows
+    """,
+}
 
-_INSERT_PLAN = """
-INSERT INTO plan (batch_id, source_sheet, source_row, month, department, manager, plan_amount)
-SELECT $batch, sheet, row_no, month, department, manager, plan_amount
-FROM sa_staged ORDER BY sheet_index, row_no, month
-"""
+_BATCH_ROWS = 122_880  # rows per Arrow batch on the way to the company database
 
+# Each batch's scopes (scope key, first and last date), worked out in the staging database.
 _SCOPES = {
     "sales": """
-        INSERT INTO batch_scopes
-        SELECT $batch, coalesce(department, ''), min(min(sale_date)) OVER (), max(max(sale_date)) OVER ()
+        SELECT coalesce(department, ''), min(min(sale_date)) OVER (), max(max(sale_date)) OVER ()
         FROM sa_staged GROUP BY ALL
     """,
     "deals": """
-        INSERT INTO batch_scopes
-        SELECT DISTINCT $batch, coalesce(manager, ''), $snapshot, $snapshot FROM sa_staged
+        SELECT DISTINCT coalesce(manager, ''), $snapshot::DATE, $snapshot::DATE FROM sa_staged
     """,
     "plan": """
-        INSERT INTO batch_scopes
-        SELECT $batch, coalesce(department, '') || '|' || coalesce(manager, ''), min(month), max(month)
+        SELECT coalesce(department, '') || '|' || coalesce(manager, ''), min(month), max(month)
         FROM sa_staged GROUP BY ALL
     """,
 }
@@ -165,12 +187,14 @@ def archive(data: bytes, digest: str, file_name: str, archive_dir: Path | None) 
 
 def store_batch(
     con: duckdb.DuckDBPyConnection,
+    staging: duckdb.DuckDBPyConnection,
     *,
     kind: str,
     file_name: str,
     digest: str,
     archive_path: str | None,
     sheets: list[str],
+    source_sheets: list[str | None],
     snapshot: date | None,
     warnings: dict[str, int],
     skipped: list[dict],
@@ -178,11 +202,15 @@ def store_batch(
     is_demo: bool,
     uploaded_by: str | None,
 ) -> tuple[int, dict]:
-    """Insert the staged rows (``sa_staged``, minus rejected rows already removed) as a new batch.
+    """Insert the staged rows (``sa_staged`` in the private ``staging`` database, minus rejected rows
+    already removed) as a new batch of the company database ``con``.
 
-    The caller holds the transaction. Returns the batch id and its totals.
+    The caller holds the transaction on ``con``. ``source_sheets[i]`` is the name stored for the rows of
+    sheet ``i``. Returns the batch id and its totals.
     """
-    totals = _totals(con, kind)
+    totals = _totals(staging, kind)
+    scope_params = {"snapshot": snapshot} if kind == "deals" else {}
+    scopes = staging.sql(_SCOPES[kind], params=scope_params or None).to_arrow_table()
     batch_id = con.execute(
         """
         INSERT INTO import_batches (kind, file_name, sha256, archive_path, sheets, snapshot_date, row_count,
@@ -212,11 +240,18 @@ def store_batch(
             "by": uploaded_by,
         },
     ).fetchone()[0]
-    params = {"batch": batch_id}
+    params = {"batch": batch_id, "sheets": [name or "" for name in source_sheets]}
     if kind == "deals":
         params["snapshot"] = snapshot
-    con.execute({"sales": _INSERT_SALES, "deals": _INSERT_DEALS, "plan": _INSERT_PLAN}[kind], params)
-    con.execute(_SCOPES[kind], params)
+    rows = staging.sql(_TRANSFER[kind]).to_arrow_reader(_BATCH_ROWS)
+    con.register("sa_rows", rows)
+    con.register("sa_scopes", scopes)
+    try:
+        con.execute(_INSERT[kind], params)
+        con.execute("INSERT INTO batch_scopes SELECT $batch, * FROM sa_scopes", {"batch": batch_id})
+    finally:
+        con.unregister("sa_rows")
+        con.unregister("sa_scopes")
     totals["replaced"] = resolve_supersession(con, below=batch_id)
     refresh_derived(con)
     bump_data_version(con)
@@ -230,7 +265,7 @@ def _totals(con: duckdb.DuckDBPyConnection, kind: str) -> dict:
         sql = "SELECT count(*), sum(amount), sum(margin), min(expected_month), max(expected_month) FROM sa_staged"
     else:
         sql = "SELECT count(*), sum(plan_amount), NULL, min(month), max(month) FROM sa_staged"
-    rows, amount, margin, first, last = con.execute(sql).fetchone()
+    rows, amount, margin, first, last = con.execute(sql).fetchall()[0]
     return {
         "rows": rows,
         "amount": amount if amount is not None else Decimal("0.00"),

@@ -1,14 +1,24 @@
 -- Parsers for the cell values real files hold, applied to whole columns at once.
 -- Every parser returns NULL for what it cannot read; the validate step turns that into a located error.
 
+-- The space separators (Unicode Zs), the characters trim removes; a cell's first or last character is
+-- looked up in this text (one string search, where comparisons of its code would each decode it again).
+CREATE OR REPLACE TEMP MACRO sa_space_separators() AS
+    ' ' || chr(160) || chr(5760) || chr(8192) || chr(8193) || chr(8194) || chr(8195) || chr(8196) || chr(8197)
+    || chr(8198) || chr(8199) || chr(8200) || chr(8201) || chr(8202) || chr(8239) || chr(8287) || chr(12288);
+
 -- Text: white space (no-break and thin spaces too) collapsed, empty as NULL.
--- (CASE evaluates its branches lazily, so the cheap test runs first and the regex only where needed.)
+-- (CASE evaluates its branches lazily, so the cheap tests run first: most cells hold no white space
+-- to collapse and neither start nor end with a space separator, the only characters trim removes,
+-- and are kept whole without the costly unicode trim.)
 CREATE OR REPLACE TEMP MACRO sa_text(s) AS
     CASE
         WHEN contains(s, '  ') OR contains(s, chr(160)) OR contains(s, chr(9)) OR contains(s, chr(10))
              OR contains(s, chr(13)) OR contains(s, chr(8239))
             THEN nullif(trim(regexp_replace(s, '[\s\x{00A0}\x{202F}\x{2007}\x{2009}]+', ' ', 'g')), '')
-        ELSE nullif(trim(s), '')
+        WHEN contains(sa_space_separators(), left(s, 1)) OR contains(sa_space_separators(), right(s, 1))
+            THEN nullif(trim(s), '')
+        ELSE nullif(s, '')
     END;
 
 -- A number written as people write it, as plain text DuckDB can cast:
@@ -52,8 +62,16 @@ CREATE OR REPLACE TEMP MACRO sa_money(s) AS
 
 -- The cheap cast a whole column goes through first: spaces dropped, a decimal comma read as a point.
 -- It never reads a value differently from sa_money; what it cannot read (NULL) gets sa_money after.
+-- (A cell with no space or comma is cast as it is: the replaces would change nothing.)
 CREATE OR REPLACE TEMP MACRO sa_money_fast(s) AS
-    TRY_CAST(replace(replace(replace(s, ' ', ''), chr(160), ''), ',', '.') AS DECIMAL(18, 2));
+    CASE
+        WHEN contains(s, ' ') OR contains(s, ',') OR contains(s, chr(160))
+            THEN TRY_CAST(replace(replace(replace(s, ' ', ''), chr(160), ''), ',', '.') AS DECIMAL(18, 2))
+        ELSE TRY_CAST(s AS DECIMAL(18, 2))
+    END;
+
+-- Money through the cheap cast, the rest through the full parser (coalesce evaluates lazily).
+CREATE OR REPLACE TEMP MACRO sa_money_cell(s) AS coalesce(sa_money_fast(s), sa_money(s));
 
 CREATE OR REPLACE TEMP MACRO sa_quantity(s) AS TRY_CAST(sa_numtext(s) AS DECIMAL(18, 4));
 
@@ -82,6 +100,18 @@ CREATE OR REPLACE TEMP MACRO sa_date(s) AS
             '%d/%m/%Y', '%d/%m/%Y %H:%M:%S', '%Y-%m-%dT%H:%M:%S', '%Y-%m-%d %H:%M:%S.%f'
         ]) AS DATE)
     END;
+
+-- The usual day cells read by one format each, exactly as sa_date reads them; NULL for the rest.
+-- (Each format is tried only on cells shaped for it: a failing try_strptime costs ten times a match.)
+CREATE OR REPLACE TEMP MACRO sa_date_fast(s) AS
+    CAST(CASE
+        WHEN strlen(s) = 10 AND contains(s, '.') THEN try_strptime(s, '%d.%m.%Y')
+        WHEN strlen(s) = 10 AND contains(s, '-') THEN try_strptime(s, '%Y-%m-%d')
+        WHEN strlen(s) = 19 THEN try_strptime(s, '%Y-%m-%d %H:%M:%S')
+    END AS DATE);
+
+-- A day through the usual formats, the rest through the full parser.
+CREATE OR REPLACE TEMP MACRO sa_date_cell(s) AS coalesce(sa_date_fast(s), sa_date(s));
 
 -- A month name (Russian or English, any case, full, short or genitive) -> 1..12.
 CREATE OR REPLACE TEMP MACRO sa_month_number(name) AS

@@ -1,6 +1,10 @@
--- Located problems of staged sales rows: one row per (row, field).
+-- Located problems of staged sales rows: one row per (row, field). Only suspect rows are looked at,
+-- with their raw cells joined back.
 with staged as (
-    select * from sa_staged
+    select s.*, m.date_raw, m.client_raw, m.amount_raw, m.margin_raw
+    from sa_staged as s
+    join sa_mapped as m using (sheet_index, rec)
+    where s.suspect
 ),
 
 problems as (

@@ -1,52 +1,48 @@
 -- Sales rows, typed. Amount = price × quantity where the file has no amount column.
+-- Only the typed values are kept (the raw cells stay in the sheet tables); ``suspect`` marks the few
+-- rows problems_sales.sql must look at again with their raw cells.
 CREATE OR REPLACE TEMP TABLE sa_staged AS
-with data_rows as (
+-- (not materialized: scanning the rows twice costs less than copying them)
+with data_rows as not materialized (
     select * from sa_classified where is_data
 ),
 
 -- a client's name and key are worked out once per spelling, not once per row
 clients as (
     select client_raw, sa_text(client_raw) as client_name, sa_client_key(client_raw) as client_key
-    from (select distinct client_raw from sa_classified where is_data)
+    from (select distinct client_raw from data_rows)
 ),
 
-dates as (
-    select date_raw, sa_date(date_raw) as sale_date
-    from (select distinct date_raw from sa_classified where is_data)
-),
-
-final as (
+typed as (
     select
         sheet_index,
-        sheet,
+        rec,
         row_no,
-        dates.sale_date,
+        sa_date_cell(date_raw) as sale_date,
         clients.client_name,
         clients.client_key,
         coalesce(sa_text(manager_raw), sa_text(heading_manager)) as manager,
         coalesce(sa_text(department_raw), sa_text(heading_department)) as department,
         coalesce(
-            sa_money_fast(amount_raw),
+            sa_money_cell(amount_raw),
             case when amount_raw is null
                  then cast(sa_quantity(price_raw) * sa_quantity(quantity_raw) as decimal(18, 2)) end
         ) as amount,
-        sa_money_fast(margin_raw) as margin,
+        sa_money_cell(margin_raw) as margin,
         sa_text(product_raw) as product,
         sa_text(document_raw) as document,
         amount_raw is null and price_raw is not null as amount_from_price,
-        date_raw,
-        client_raw,
-        amount_raw,
-        margin_raw,
-        price_raw,
-        quantity_raw
+        margin_raw is not null as has_margin
     from data_rows
     left join clients using (client_raw)
-    left join dates using (date_raw)
+),
+
+final as (
+    select
+        * exclude (has_margin),
+        sale_date is null or client_name is null or client_key = '' or amount is null
+        or (margin is null and has_margin) as suspect
+    from typed
 )
 
 select * from final;
-
--- The few cells the cheap cast could not read go through the full parser.
-UPDATE sa_staged SET amount = sa_money(amount_raw) WHERE amount IS NULL AND amount_raw IS NOT NULL;
-UPDATE sa_staged SET margin = sa_money(margin_raw) WHERE margin IS NULL AND margin_raw IS NOT NULL;
