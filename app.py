@@ -6,6 +6,7 @@ Run with ``streamlit run app.py``. The pages live in ``app_pages/``, not ``pages
 
 import streamlit as st
 
+from app_pages import filters, states
 from sales_analytics import ui_cache
 from sales_analytics.db import DatabaseBusy
 from sales_analytics.i18n import DEFAULT_LANGUAGE, LANGUAGES, format_day, t
@@ -123,4 +124,5 @@ if status.is_demo:
             t("ui.demo.delete", lang), icon=":material/delete:", key="delete_demo", on_click=delete_demo
         )
 
-page.run()
+filters.sync()  # the navigation drops the query string on a page switch; put the filters back
+states.run(page, lang)
