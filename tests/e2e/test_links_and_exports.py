@@ -60,6 +60,13 @@ def test_a_link_with_filters_survives_page_switches_and_downloads_the_same_view(
     groups = [sheet.cell(r, 1).value for r in range(header + 1, sheet.max_row + 1)]
     assert groups[-1] == "Итого" and len(groups) >= 2
 
+    # the year's heatmap as a PNG, rendered when asked
+    with page.expect_download() as caught:
+        page.get_by_role("button", name=t("pages.download.png", "ru")).last.click()
+    png = tmp_path / caught.value.suggested_filename
+    caught.value.save_as(png)
+    assert png.suffix == ".png" and png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
     # the copied link, opened in a fresh browser, shows the same month
     page.get_by_role("button", name=t("pages.link.button", "ru")).click()
     link = page.get_by_test_id("stCode").last.inner_text().strip()
