@@ -6,6 +6,7 @@ Run with ``streamlit run app.py``. The pages live in ``app_pages/``, not ``pages
 
 import streamlit as st
 
+from app_pages import filters, states
 from app_pages.meeting_widgets import meeting_banner
 from sales_analytics import ui_cache
 from sales_analytics.db import DatabaseBusy
@@ -138,4 +139,5 @@ if status.is_demo:
             t("ui.demo.delete", lang), icon=":material/delete:", key="delete_demo", on_click=delete_demo
         )
 
-page.run()
+filters.sync()  # the navigation drops the query string on a page switch; put the filters back
+states.run(page, lang)

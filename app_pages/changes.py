@@ -9,23 +9,22 @@ from datetime import date
 
 import streamlit as st
 
-from app_pages.forecast_widgets import download, upload_link
-from sales_analytics import charts_forecast, export, ui_cache
+from app_pages import filters, states
+from app_pages.downloads import Exports
+from sales_analytics import charts_forecast, ui_cache
 from sales_analytics.i18n import format_day, format_money, format_month, t
 from sales_analytics.reports import changes, forecast
-from sales_analytics.reports.forecast_display import display_table, excel_table, month_options
+from sales_analytics.reports.forecast_display import display_table, month_options
 
 lang = ui_cache.lang()
 
+filters.sync()
 st.title(t("changes.title", lang))
-
 
 status = ui_cache.data_status()
 dates = ui_cache.report(forecast.snapshot_dates) if status.snapshots else []
 if len(dates) < 2:
-    st.info(t("changes.empty", lang, count=len(dates)), icon=":material/upload_file:")
-    upload_link(lang)
-    st.stop()
+    states.empty(t("changes.empty", lang, count=len(dates)), lang, ("forecast",))
 
 # --- choices ------------------------------------------------------------------------------------
 MEASURES = {"amount": "forecast.measure.amount", "margin": "forecast.measure.margin"}
@@ -33,9 +32,11 @@ WINDOWS = {"horizon": "changes.window.horizon", "month": "changes.window.month"}
 
 newest_first = list(reversed(dates))
 choices = st.columns([1, 1, 1.3, 1.3, 1.2])
-date_to: date = choices[1].selectbox(
-    t("changes.to", lang), newest_first, format_func=lambda d: format_day(d, lang), key="changes_to"
-)
+# the snapshot chosen on the forecast page is the one compared here with an earlier one
+date_to: date = filters.select(
+    choices[1], filters.SNAPSHOT, t("changes.to", lang), newest_first,
+    format_func=lambda d: format_day(d, lang), key="changes_to",
+)  # fmt: skip
 earlier = [d for d in newest_first if d < date_to] or [date_to]
 date_from: date = choices[0].selectbox(
     t("changes.from", lang), earlier, format_func=lambda d: format_day(d, lang), key="changes_from"
@@ -49,7 +50,9 @@ if window_kind == "horizon":
     month = None
 else:
     months = 6
-    month = choices[3].selectbox(
+    month = filters.select(
+        choices[3],
+        filters.MONTH,
         t("changes.window.which", lang),
         month_options(forecast.month_start(date_to), 12),
         format_func=lambda m: format_month(m, lang),
@@ -64,6 +67,20 @@ classified = ui_cache.report(
     changes.classify, date_from=date_from, date_to=date_to, months=months, month=month, measure=measure
 )
 summary = changes.summarise(classified)
+out = Exports(
+    t("changes.title", lang),
+    lang,
+    [
+        (t("changes.from", lang), format_day(date_from, lang)),
+        (t("changes.to", lang), format_day(date_to, lang)),
+        (t("changes.window", lang), t(WINDOWS[window_kind], lang)
+         if month is None else format_month(month, lang)),
+        (t("forecast.horizon", lang), str(months)) if month is None else None,
+        (t("forecast.measure", lang), t(MEASURES[measure], lang)),
+    ],
+)  # fmt: skip
+out.filters = [f for f in out.filters if f]
+filters.copy_link(lang)
 window_from, window_to = classified.attrs["window_from"], classified.attrs["window_to"]
 window_text = (
     format_month(window_from, lang)
@@ -83,7 +100,12 @@ st.caption(
 
 # --- the waterfall -------------------------------------------------------------------------------
 st.subheader(t("changes.waterfall.title", lang))
-st.plotly_chart(charts_forecast.waterfall(summary, lang), width="stretch", config={"displayModeBar": False})
+out.chart(
+    charts_forecast.waterfall(summary, lang),
+    name="waterfall",
+    title=t("changes.waterfall.title", lang),
+    key="changes_waterfall",
+)
 start, end = summary["amount"].iloc[0], summary["amount"].iloc[-1]
 effects = sum(summary["amount"].iloc[1:-1])
 reconciles = start + effects == end
@@ -102,13 +124,8 @@ if not reconciles:  # never expected: the effects are defined so that they add u
 summary_columns = {"category": "category", "amount": "kopecks", "deals": "int"}
 with st.expander(t("changes.waterfall.table", lang)):
     st.dataframe(display_table(summary, summary_columns, lang), hide_index=True, width="stretch")
-    download(
-        summary,
-        list(summary_columns),
-        "changes",
-        t("changes.waterfall.title", lang),
-        "summary_xlsx",
-        lang=lang,
+    out.table(
+        summary, summary_columns, name="changes", title=t("changes.waterfall.title", lang), key="summary_xlsx"
     )
 
 deals_tab, triangle_tab, slip_tab, accuracy_tab = st.tabs(
@@ -120,19 +137,19 @@ deals_tab, triangle_tab, slip_tab, accuracy_tab = st.tabs(
 with deals_tab:
     everything = changes.deal_list(classified, lang)
     present = [c for c in changes.ALL_CATEGORIES if c in set(everything["category"])]
-    filters = st.columns(3)
+    row = st.columns(3)
     everyone = t("changes.filter.all", lang)  # an empty filter lets everything through
-    categories = filters[0].multiselect(
+    categories = row[0].multiselect(
         t("changes.filter.category", lang), present, placeholder=everyone,
         format_func=lambda c: t(f"changes.category.{c}", lang), key="changes_categories",
     )  # fmt: skip
-    managers = filters[1].multiselect(
-        t("changes.filter.manager", lang), sorted(set(everything["manager"])), placeholder=everyone,
-        key="changes_managers",
+    managers = filters.multiselect(
+        row[1], filters.MANAGER, t("changes.filter.manager", lang), sorted(set(everything["manager"])),
+        placeholder=everyone, key="changes_managers",
     )  # fmt: skip
-    departments = filters[2].multiselect(
-        t("changes.filter.department", lang), sorted(set(everything["department"])), placeholder=everyone,
-        key="changes_departments",
+    departments = filters.multiselect(
+        row[2], filters.DEPARTMENT, t("changes.filter.department", lang),
+        sorted(set(everything["department"])), placeholder=everyone, key="changes_departments",
     )  # fmt: skip
     listed = changes.deal_list(
         classified, lang, tuple(categories) or None, tuple(managers) or None, tuple(departments) or None
@@ -153,9 +170,13 @@ with deals_tab:
     st.dataframe(
         display_table(listed, deal_columns, lang), hide_index=True, width="stretch", key="changes_deals"
     )
-    download(
-        listed, list(deal_columns), "changed_deals", t("changes.tab.deals", lang), "deals_xlsx", lang=lang
-    )
+    out.table(
+        listed, deal_columns, name="changed_deals", title=t("changes.tab.deals", lang), key="deals_xlsx",
+        extra=[(t("changes.filter.category", lang),
+                ", ".join(t(f"changes.category.{c}", lang) for c in categories) or everyone),
+               (t("changes.filter.manager", lang), ", ".join(managers) or everyone),
+               (t("changes.filter.department", lang), ", ".join(departments) or everyone)],
+    )  # fmt: skip
 
 # --- the triangle --------------------------------------------------------------------------------
 with triangle_tab:
@@ -163,23 +184,19 @@ with triangle_tab:
     triangle = ui_cache.report(
         changes.forecast_triangle, date_to=date_to, months=months, measure=measure, lang=lang
     )
-    st.plotly_chart(
-        charts_forecast.triangle_lines(triangle, lang), width="stretch", config={"displayModeBar": False}
+    out.chart(
+        charts_forecast.triangle_lines(triangle, lang),
+        name="triangle",
+        title=t("changes.tab.triangle", lang),
+        key="changes_triangle",
     )
     table = changes.triangle_table(triangle)
     snapshots = list(table.columns[1:-1])
     headers = {day: format_day(day, lang) for day in snapshots}
     shown = {"month": "month", **dict.fromkeys(snapshots, "money"), "plan": "money"}
     st.dataframe(display_table(table, shown, lang, headers), hide_index=True, width="stretch")
-    st.download_button(
-        t("forecast.download", lang),
-        export.to_xlsx(excel_table(table, list(table.columns), lang, headers), sheet_name="triangle",
-                       title=t("changes.tab.triangle", lang)),
-        file_name="triangle.xlsx",
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        icon=":material/download:",
-        key="triangle_xlsx",
-    )  # fmt: skip
+    out.table(table, shown, name="triangle", title=t("changes.tab.triangle", lang), key="triangle_xlsx",
+              headers=headers)  # fmt: skip
 
 # --- slips ---------------------------------------------------------------------------------------
 with slip_tab:
@@ -194,17 +211,22 @@ with slip_tab:
     if history.managers.empty:
         st.info(t("changes.slip.none", lang))
     else:
-        st.plotly_chart(
+        out.chart(
             charts_forecast.slip_heatmap(history.managers, lang),
-            width="stretch",
-            config={"displayModeBar": False},
+            name="slips",
+            title=t("changes.slip.managers", lang),
+            key="changes_slip_chart",
         )
         per_manager = changes.slip_by_manager(history.managers)
         manager_columns = {"manager": "text", "share": "percent", "slipped": "money", "slipped_deals": "int",
                            "weeks_with_slip": "int"}  # fmt: skip
         st.dataframe(display_table(per_manager, manager_columns, lang), hide_index=True, width="stretch")
-        download(history.managers, list(history.managers.columns), "slip_by_week",
-                 t("changes.slip.managers", lang), "slip_managers_xlsx", lang=lang)  # fmt: skip
+        week_columns = {
+            "manager": "text", "week": "day", "date_from": "day", "forecast": "money", "slipped": "money",
+            "deals": "int", "slipped_deals": "int", "share": "percent",
+        }  # fmt: skip
+        out.table(history.managers, week_columns, name="slip_by_week", title=t("changes.slip.managers", lang),
+                  key="slip_managers_xlsx", extra=[(t("changes.slip.period", lang), t(SLIP_WEEKS[weeks], lang))])  # fmt: skip
     st.markdown(f"**{t('changes.slip.deals', lang)}**")
     if history.deals.empty:
         st.info(t("changes.slip.no_deals", lang))
@@ -215,8 +237,12 @@ with slip_tab:
             "weighted": "money",
         }  # fmt: skip
         st.dataframe(display_table(history.deals, slip_columns, lang), hide_index=True, width="stretch")
-        download(history.deals, list(history.deals.columns), "slip_by_deal", t("changes.slip.deals", lang),
-                 "slip_deals_xlsx", lang=lang)  # fmt: skip
+        slip_export = {
+            **slip_columns, "department": "text", "deal_id": "text", "first_seen": "day", "last_seen": "day",
+            "value": "money", "probability": "probability",
+        }  # fmt: skip
+        out.table(history.deals, slip_export, name="slip_by_deal", title=t("changes.slip.deals", lang),
+                  key="slip_deals_xlsx", extra=[(t("changes.slip.period", lang), t(SLIP_WEEKS[weeks], lang))])  # fmt: skip
 
 # --- accuracy ------------------------------------------------------------------------------------
 with accuracy_tab:
@@ -225,18 +251,15 @@ with accuracy_tab:
     if accuracy.empty:
         st.info(t("changes.accuracy.none", lang))
     else:
-        st.plotly_chart(
-            charts_forecast.accuracy_bars(accuracy, lang), width="stretch", config={"displayModeBar": False}
+        out.chart(
+            charts_forecast.accuracy_bars(accuracy, lang),
+            name="accuracy",
+            title=t("changes.tab.accuracy", lang),
+            key="changes_accuracy_chart",
         )
         accuracy_columns = {"month": "month", "group": "text", "fact": "money"}
         for weeks in changes.WEEKS_BEFORE:
             accuracy_columns |= {f"forecast_{weeks}w": "money", f"accuracy_{weeks}w": "percent"}
         st.dataframe(display_table(accuracy, accuracy_columns, lang), hide_index=True, width="stretch")
-        download(
-            accuracy,
-            list(accuracy_columns),
-            "accuracy",
-            t("changes.tab.accuracy", lang),
-            "accuracy_xlsx",
-            lang=lang,
-        )
+        out.table(accuracy, accuracy_columns, name="accuracy", title=t("changes.tab.accuracy", lang),
+                  key="accuracy_xlsx")  # fmt: skip

@@ -4,7 +4,9 @@ from datetime import date
 
 import streamlit as st
 
-from sales_analytics import calendar, call_list, charts_plan, export, ui_cache
+from app_pages import filters, states
+from app_pages.downloads import Exports
+from sales_analytics import calendar, call_list, charts_plan, ui_cache
 from sales_analytics.charts_plan import COUNT, DAY, MONEY, TEXT
 from sales_analytics.i18n import format_day, format_money, format_month, format_number, t
 from sales_analytics.reports import clients, segments
@@ -14,12 +16,11 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 lang = ui_cache.lang()
 status = ui_cache.data_status()
 
+filters.sync()
 st.title(t("clients.title", lang))
 
 if not status.sales_rows:
-    st.info(t("clients.empty", lang), icon=":material/upload_file:")
-    st.page_link("app_pages/upload.py", label=t("clients.go_upload", lang), icon=":material/arrow_forward:")
-    st.stop()
+    states.empty(t("clients.empty", lang), lang, ("sales",))
 
 latest_sale = status.last_sale or date.today()
 options = ui_cache.report(clients.filter_options, lang=lang)
@@ -40,17 +41,8 @@ def table(frame, columns, key: str) -> None:
         )
 
 
-def download(frame, columns, name: str, title: str, key: str) -> None:
-    # the workbook is built when someone clicks, not on every rerun
-    st.download_button(
-        t("clients.download", lang),
-        lambda: export.to_xlsx(charts_plan.export_frame(frame, columns, "clients", lang), name, title),
-        file_name=f"{name}.xlsx",
-        mime=XLSX,
-        icon=":material/download:",
-        on_click="ignore",
-        key=key,
-    )
+def download(frame, columns, name: str, title: str, key: str, extra=None) -> None:
+    out.table(frame, columns, name=name, title=title, key=key, prefix="clients", extra=extra)
 
 
 # --- the settings the lists share ----------------------------------------------------------------
@@ -94,13 +86,17 @@ with st.container(border=True):
         key="clients_size_per",
     )
     row = st.columns([2, 2, 1, 2])
-    managers = row[0].multiselect(
+    managers = filters.multiselect(
+        row[0],
+        filters.MANAGER,
         t("clients.managers", lang),
         options["managers"],
         placeholder=t("clients.all", lang),
         key="clients_managers",
     )
-    departments = row[1].multiselect(
+    departments = filters.multiselect(
+        row[1],
+        filters.DEPARTMENT,
         t("clients.departments", lang),
         options["departments"],
         placeholder=t("clients.all", lang),
@@ -124,13 +120,29 @@ with st.container(border=True):
         key="clients_drop",
     )
 drop = f"{drop_percent / 100:.2f}"
-filters = {
+report_filters = {
     "min_size": min_size or None,
     "size_per": size_per,
     "managers": tuple(managers),
     "departments": tuple(departments),
     "lang": lang,
 }
+
+everyone = t("pages.filter.all", lang)
+out = Exports(
+    t("clients.title", lang),
+    lang,
+    [
+        (t("clients.as_of", lang), format_day(as_of, lang)),
+        (t("clients.managers", lang), ", ".join(managers) or everyone),
+        (t("clients.departments", lang), ", ".join(departments) or everyone),
+        (
+            t("clients.min_size", lang),
+            f"{format_money(min_size, lang)} / {t(f'clients.size_per.{size_per}', lang)}",
+        ),
+    ],
+)
+filters.copy_link(lang)
 
 # --- the call list: built on click, from the settings above ----------------------------------------
 
@@ -144,7 +156,7 @@ row[0].download_button(
         lookback=lookback,
         recent=recent,
         drop=drop,
-        **filters,
+        **report_filters,
     ),
     file_name=f"{t('clients.call_list.file', lang)}_{as_of.isoformat()}.xlsx",
     mime=XLSX,
@@ -168,7 +180,7 @@ dormant_tab, declining_tab, segments_tab = st.tabs(
 if dormant_tab.open:
     with dormant_tab:
         dormant = ui_cache.report(
-            clients.dormant_clients, as_of=as_of, months=months, lookback=lookback, **filters
+            clients.dormant_clients, as_of=as_of, months=months, lookback=lookback, **report_filters
         )
         st.caption(
             t(
@@ -209,6 +221,10 @@ if dormant_tab.open:
                 "dormant",
                 t("clients.tab.dormant", lang),
                 "clients_dormant_download",
+                extra=[
+                    (t("clients.months", lang), str(months)),
+                    (t("clients.lookback", lang), str(lookback)),
+                ],
             )
 
 # --- declining -----------------------------------------------------------------------------------
@@ -216,7 +232,7 @@ if dormant_tab.open:
 if declining_tab.open:
     with declining_tab:
         declining = ui_cache.report(
-            clients.declining_clients, as_of=as_of, recent=recent, drop=drop, months=months, **filters
+            clients.declining_clients, as_of=as_of, recent=recent, drop=drop, months=months, **report_filters
         )
         st.caption(t("clients.declining.caption", lang, recent=recent, drop=drop_percent, months=months))
         if declining.empty:
@@ -248,6 +264,10 @@ if declining_tab.open:
                 "declining",
                 t("clients.tab.declining", lang),
                 "clients_declining_download",
+                extra=[
+                    (t("clients.recent", lang), str(recent)),
+                    (t("clients.drop", lang), f"{drop_percent} %"),
+                ],
             )
 
 # --- segments per manager ------------------------------------------------------------------------
@@ -256,10 +276,12 @@ if segments_tab.open:
     with segments_tab:
         plan_months = ui_cache.report(segments.plan_months)
         next_month = calendar.add_months(latest_sale.replace(day=1), 1)
-        plan_month = st.columns([1, 2])[0].selectbox(
+        plan_month = filters.select(
+            st.columns([1, 2])[0],
+            filters.MONTH,
             t("clients.segments.month", lang),
             plan_months,
-            index=plan_months.index(next_month) if next_month in plan_months else 0,
+            default=next_month,
             format_func=lambda m: format_month(m, lang),
             key="clients_segments_month",
         )
@@ -284,7 +306,9 @@ if segments_tab.open:
             format_func=lambda s: t(f"clients.segment.{s}", lang),
             key="clients_segment",
         )
-        manager = row[1].selectbox(
+        manager = filters.select(
+            row[1],
+            filters.MANAGER,
             t("clients.segments.manager", lang),
             [None, *options["managers"]],
             format_func=lambda m: t("clients.all", lang) if m is None else m,
@@ -294,6 +318,10 @@ if segments_tab.open:
             segments.segments_view, month=plan_month, segment=segment, manager=manager, lang=lang
         )
         summary = view.summary
+        segment_filters = [
+            (t("clients.segments.month", lang), format_month(plan_month, lang)),
+            (t("clients.segments.manager", lang), manager or t("clients.all", lang)),
+        ]
         with summary_area:
             if summary.empty:
                 st.info(t("clients.segments.none", lang))
@@ -315,11 +343,12 @@ if segments_tab.open:
                     "segments",
                     t("clients.tab.segments", lang),
                     "clients_segments_download",
+                    extra=segment_filters,
                 )
-                st.plotly_chart(
+                out.chart(
                     charts_plan.segments_figure(summary, lang),
-                    width="stretch",
-                    config={"displayModeBar": False},
+                    name=f"segments_{plan_month:%Y-%m}",
+                    title=t("clients.tab.segments", lang),
                     key="clients_segments_chart",
                 )
         if not summary.empty:
@@ -340,5 +369,10 @@ if segments_tab.open:
                 }
                 table(listed, listed_columns, "clients_segment_clients_table")
                 download(
-                    listed, listed_columns, f"segment_{segment}", label, "clients_segment_clients_download"
+                    listed,
+                    listed_columns,
+                    f"segment_{segment}",
+                    label,
+                    "clients_segment_clients_download",
+                    extra=segment_filters,
                 )

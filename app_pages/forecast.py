@@ -9,7 +9,8 @@ from datetime import date
 
 import streamlit as st
 
-from app_pages.forecast_widgets import download, upload_link
+from app_pages import filters, states
+from app_pages.downloads import Exports
 from sales_analytics import charts_forecast, ui_cache
 from sales_analytics.i18n import format_day, format_money, format_month, format_number, format_percent, t
 from sales_analytics.reports import forecast
@@ -18,14 +19,12 @@ from sales_analytics.reports.forecast_display import display_table
 lang = ui_cache.lang()
 state = st.session_state
 
+filters.sync()
 st.title(t("forecast.title", lang))
-
 
 status = ui_cache.data_status()
 if status.snapshots == 0:
-    st.info(t("forecast.empty", lang), icon=":material/upload_file:")
-    upload_link(lang)
-    st.stop()
+    states.empty(t("forecast.empty", lang), lang, ("forecast",))
 
 dates = ui_cache.report(forecast.snapshot_dates)
 
@@ -39,9 +38,11 @@ MEASURES = {"amount": "forecast.measure.amount", "margin": "forecast.measure.mar
 VALUES = {"weighted": "forecast.value.weighted", "unweighted": "forecast.value.unweighted"}
 
 choices = st.columns([1.2, 1.4, 1.6, 1.2, 1.4])
-snapshot: date = choices[0].selectbox(
+snapshot: date = filters.select(
+    choices[0],
+    filters.SNAPSHOT,
     t("forecast.snapshot", lang),
-    options=list(reversed(dates)),
+    list(reversed(dates)),
     format_func=lambda day: format_day(day, lang),
     key="forecast_snapshot",
 )
@@ -58,6 +59,19 @@ value: str = choices[4].radio(
     t("forecast.value", lang), list(VALUES), format_func=lambda k: t(VALUES[k], lang),
     horizontal=True, key="forecast_value",
 )  # fmt: skip
+
+out = Exports(
+    t("forecast.title", lang),
+    lang,
+    [
+        (t("forecast.snapshot", lang), format_day(snapshot, lang)),
+        (t("forecast.horizon", lang), str(months)),
+        (t("forecast.by", lang), t(GROUPINGS[by], lang)),
+        (t("forecast.measure", lang), t(MEASURES[measure], lang)),
+        (t("forecast.value", lang), t(VALUES[value], lang)),
+    ],
+)
+filters.copy_link(lang)
 
 params = {"as_of": snapshot, "months": months, "by": by, "lang": lang, "measure": measure}
 report = ui_cache.report(forecast.forecast_report, **params)
@@ -112,8 +126,10 @@ if by != "all" and len(landing) > 1:
             "landing": "money", "plan": "money", "gap": "money", "attainment": "percent",
         }  # fmt: skip
         st.dataframe(display_table(landing, landing_columns, lang), hide_index=True, width="stretch")
-        download(landing, list(landing_columns), "landing", t("forecast.landing.title", lang,
-                 month=format_month(total["month"], lang)), "landing_xlsx", lang=lang)  # fmt: skip
+        out.table(
+            landing, landing_columns, name="landing", key="landing_xlsx",
+            title=t("forecast.landing.title", lang, month=format_month(total["month"], lang)),
+        )  # fmt: skip
 
 # --- the months of the horizon -------------------------------------------------------------------
 st.subheader(t("forecast.chart.title", lang, months=months))
@@ -144,8 +160,11 @@ if not totals.empty:
                 weighted=format_money(following["weighted"], lang),
             )
         )
-st.plotly_chart(
-    charts_forecast.forecast_bars(report, lang, value), width="stretch", config={"displayModeBar": False}
+out.chart(
+    charts_forecast.forecast_bars(report, lang, value),
+    name="forecast",
+    title=t("forecast.chart.title", lang, months=months),
+    key="forecast_chart",
 )
 
 table_columns = {
@@ -156,13 +175,12 @@ in_months = report[report["month"].map(lambda m: isinstance(m, date))]
 st.dataframe(
     display_table(in_months, table_columns, lang), hide_index=True, width="stretch", key="forecast_table"
 )
-download(
+out.table(
     report,
-    list(table_columns),
-    "forecast",
-    t("forecast.chart.title", lang, months=months),
-    "forecast_xlsx",
-    lang=lang,
+    table_columns,
+    name="forecast",
+    title=t("forecast.chart.title", lang, months=months),
+    key="forecast_xlsx",
 )
 
 # --- overdue and undated deals -------------------------------------------------------------------
@@ -188,37 +206,42 @@ else:
             icon=":material/schedule:",
         )
         st.dataframe(display_table(overdue, deal_columns, lang), hide_index=True, width="stretch")
-        download(
-            overdue,
-            list(deal_columns),
-            "overdue",
-            t("forecast.overdue.title", lang),
-            "overdue_xlsx",
-            lang=lang,
+        out.table(
+            overdue, deal_columns, name="overdue", title=t("forecast.overdue.title", lang), key="overdue_xlsx"
         )
     if not undated.empty:
         st.warning(t("forecast.undated.summary", lang, count=len(undated)), icon=":material/event_busy:")
         st.dataframe(display_table(undated, deal_columns, lang), hide_index=True, width="stretch")
+        out.table(
+            undated, deal_columns, name="undated", title=t("forecast.undated", lang), key="undated_xlsx"
+        )
 
 # --- the deals behind a cell ---------------------------------------------------------------------
 st.subheader(t("forecast.cell.title", lang))
+
+
+def _cell_month_name(m) -> str:
+    if m is None:
+        return t("forecast.cell.all_months", lang)
+    return t("forecast.overdue", lang) if m == forecast.OVERDUE else format_month(m, lang)
+
+
 month_choices = [m for m in totals["month"]] + ([forecast.OVERDUE] if not overdue.empty else [])
 group_choices = [None] + sorted({g for g in report["group"]}) if by != "all" else [None]
 pick = st.columns(2)
 cell_month = pick[0].selectbox(
     t("forecast.cell.month", lang),
     options=[None, *month_choices],
-    format_func=lambda m: (
-        t("forecast.cell.all_months", lang)
-        if m is None
-        else (t("forecast.overdue", lang) if m == forecast.OVERDUE else format_month(m, lang))
-    ),
+    format_func=lambda m: _cell_month_name(m),
     index=min(2, len(month_choices)) if len(month_choices) > 1 else 0,
     key="forecast_cell_month",
 )
-cell_group = pick[1].selectbox(
+# a department or manager chosen on another page picks its row here
+cell_group = filters.select(
+    pick[1],
+    filters.MANAGER if by == "manager" else filters.DEPARTMENT,
     t("forecast.cell.group", lang),
-    options=group_choices,
+    group_choices,
     format_func=lambda g: t("forecast.cell.all_groups", lang) if g is None else str(g),
     key="forecast_cell_group",
     disabled=by == "all",
@@ -237,4 +260,8 @@ st.caption(
     )
 )
 st.dataframe(display_table(cell, deal_columns, lang), hide_index=True, width="stretch", key="forecast_cell")
-download(cell, list(deal_columns), "deals", t("forecast.cell.title", lang), "cell_xlsx", lang=lang)
+out.table(
+    cell, deal_columns, name="deals", title=t("forecast.cell.title", lang), key="cell_xlsx",
+    extra=[(t("forecast.cell.month", lang), _cell_month_name(cell_month)),
+           (t("forecast.cell.group", lang), t("forecast.cell.all_groups", lang) if cell_group is None else str(cell_group))],
+)  # fmt: skip

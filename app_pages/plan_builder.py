@@ -6,7 +6,9 @@ from decimal import Decimal
 
 import streamlit as st
 
-from sales_analytics import calendar, charts_plan, export, ui_cache
+from app_pages import filters, states
+from app_pages.downloads import Exports
+from sales_analytics import calendar, charts_plan, ui_cache
 from sales_analytics.charts_plan import COUNT, MONEY, TEXT
 from sales_analytics.i18n import format_money, format_month, format_percent, t
 from sales_analytics.reports import segments
@@ -14,14 +16,11 @@ from sales_analytics.reports import segments
 lang = ui_cache.lang()
 status = ui_cache.data_status()
 
+filters.sync()
 st.title(t("plan_builder.title", lang))
 
 if not status.sales_rows:
-    st.info(t("plan_builder.empty", lang), icon=":material/upload_file:")
-    st.page_link(
-        "app_pages/upload.py", label=t("plan_builder.go_upload", lang), icon=":material/arrow_forward:"
-    )
-    st.stop()
+    states.empty(t("plan_builder.empty", lang), lang, ("sales",))
 
 st.markdown(t("plan_builder.intro", lang))
 
@@ -30,10 +29,12 @@ latest_sale = status.last_sale or date.today()
 next_month = calendar.add_months(latest_sale.replace(day=1), 1)
 
 row = st.columns([2, 2, 3])
-month = row[0].selectbox(
+month = filters.select(
+    row[0],
+    filters.MONTH,
     t("plan_builder.month", lang),
     plan_months,
-    index=plan_months.index(next_month) if next_month in plan_months else 0,
+    default=next_month,
     format_func=lambda m: format_month(m, lang),
     key="plan_builder_month",
 )
@@ -63,6 +64,19 @@ with row[2]:
 
 share = f"{share_percent / 100:.2f}"
 existing = f"{existing_percent / 100:.2f}" if split else None
+out = Exports(
+    t("plan_builder.title", lang),
+    lang,
+    [
+        (t("plan_builder.month", lang), format_month(month, lang)),
+        (t("plan_builder.share", lang), format_percent(Decimal(share), lang, decimals=0)),
+        (t("plan_builder.existing", lang), format_percent(Decimal(existing), lang, decimals=0))
+        if existing
+        else None,
+    ],
+)
+out.filters = [f for f in out.filters if f]
+filters.copy_link(lang)
 builder = ui_cache.report(segments.plan_builder, month=month, share=share, existing_share=existing, lang=lang)
 
 st.caption(
@@ -90,10 +104,15 @@ cards[3].metric(t("plan_builder.metric.gap", lang), format_money(total["active_g
 if total["plan"] is None:
     st.warning(t("plan_builder.no_plan", lang, month=format_month(month, lang)), icon=":material/flag:")
 
-st.plotly_chart(
+out.chart(
     charts_plan.builder_figure(builder, lang),
-    width="stretch",
-    config={"displayModeBar": False},
+    name=f"plan_builder_{month:%Y-%m}",
+    title=t(
+        "plan_builder.file_title",
+        lang,
+        month=format_month(month, lang),
+        share=format_percent(Decimal(share), lang, decimals=0),
+    ),
     key="plan_builder_chart",
 )
 
@@ -121,15 +140,5 @@ title = t(
     month=format_month(month, lang),
     share=format_percent(Decimal(share), lang, decimals=0),
 )
-st.download_button(
-    t("plan_builder.download", lang),
-    # built when someone clicks, not on every rerun
-    lambda: export.to_xlsx(
-        charts_plan.export_frame(builder, columns, "plan_builder", lang), "plan_builder", title
-    ),
-    file_name=f"plan_builder_{month:%Y-%m}.xlsx",
-    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    icon=":material/download:",
-    on_click="ignore",
-    key="plan_builder_download",
-)
+out.table(builder, columns, name=f"plan_builder_{month:%Y-%m}", title=title, key="plan_builder_download",
+          prefix="plan_builder")  # fmt: skip

@@ -4,7 +4,9 @@ from datetime import date
 
 import streamlit as st
 
-from sales_analytics import charts_plan, export, ui_cache
+from app_pages import filters, states
+from app_pages.downloads import Exports
+from sales_analytics import charts_plan, ui_cache
 from sales_analytics.charts_plan import MONEY, MONTH, RATIO, TEXT
 from sales_analytics.i18n import format_day, format_money, format_month, format_percent, t
 from sales_analytics.reports import plan_fact
@@ -12,12 +14,11 @@ from sales_analytics.reports import plan_fact
 lang = ui_cache.lang()
 status = ui_cache.data_status()
 
+filters.sync()
 st.title(t("plan_fact.title", lang))
 
 if not status.sales_rows and not status.plan_months:
-    st.info(t("plan_fact.empty", lang), icon=":material/upload_file:")
-    st.page_link("app_pages/upload.py", label=t("plan_fact.go_upload", lang), icon=":material/arrow_forward:")
-    st.stop()
+    states.empty(t("plan_fact.empty", lang), lang, ("sales", "plan"))
 if not status.plan_months:
     st.warning(t("plan_fact.no_plan", lang), icon=":material/flag:")
 elif not status.sales_rows:
@@ -28,10 +29,12 @@ latest_sale = status.last_sale or date.today()
 default_month = latest_sale.replace(day=1)
 
 controls = st.columns([2, 2, 2])
-month = controls[0].selectbox(
+month = filters.select(
+    controls[0],
+    filters.MONTH,
     t("plan_fact.month", lang),
     months,
-    index=months.index(default_month) if default_month in months else 0,
+    default=default_month,
     format_func=lambda m: format_month(m, lang),
     key="plan_fact_month",
 )
@@ -50,19 +53,20 @@ as_of = controls[2].date_input(
     help=t("plan_fact.as_of_help", lang),
     key="plan_fact_as_of",
 )
+out = Exports(
+    t("plan_fact.title", lang),
+    lang,
+    [
+        (t("plan_fact.month", lang), format_month(month, lang)),
+        (t("plan_fact.by", lang), t(f"plan_fact.by.{by}", lang)),
+        (t("plan_fact.as_of", lang), format_day(as_of, lang)),
+    ],
+)
+filters.copy_link(lang)
 
 
 def download(frame, columns, name: str, title: str, key: str) -> None:
-    st.download_button(
-        t("plan_fact.download", lang),
-        # built when someone clicks, not on every rerun
-        lambda: export.to_xlsx(charts_plan.export_frame(frame, columns, "plan_fact", lang), name, title),
-        file_name=f"{name}.xlsx",
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        icon=":material/download:",
-        on_click="ignore",
-        key=key,
-    )
+    out.table(frame, columns, name=name, title=title, key=key, prefix="plan_fact")
 
 
 # --- the month in progress -----------------------------------------------------------------------
@@ -172,10 +176,10 @@ if in_progress:
     )
     daily = ui_cache.report(plan_fact.daily_progress, month=month, as_of=as_of, by=by, lang=lang)
     st.markdown(f"**{t('plan_fact.progress_chart', lang)}**")
-    st.plotly_chart(
+    out.chart(
         charts_plan.progress_figure(daily, as_of, lang),
-        width="stretch",
-        config={"displayModeBar": False},
+        name="plan_fact_progress",
+        title=t("plan_fact.progress_chart", lang),
         key="plan_fact_progress_chart",
     )
 
@@ -238,10 +242,10 @@ elif heat["plan"].isna().all():
     st.info(t("plan_fact.heatmap_no_plan", lang, year=month.year))
 else:
     st.caption(t("plan_fact.heatmap_caption", lang))
-    st.plotly_chart(
+    out.chart(
         charts_plan.attainment_heatmap(heat, lang),
-        width="stretch",
-        config={"displayModeBar": False},
+        name="plan_fact_heatmap",
+        title=t("plan_fact.heatmap_title", lang, year=month.year),
         key="plan_fact_heatmap",
     )
     download(
