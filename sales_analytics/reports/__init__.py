@@ -5,4 +5,4 @@ Each report module that the command line offers has ``CLI_REPORTS``: report name
 order ``report --help`` shows them.
 """
 
-CLI_MODULES = ("sales", "forecast", "changes", "plan_fact", "clients", "segments")
+CLI_MODULES = ("sales", "forecast", "changes", "plan_fact", "clients", "segments", "summary")

@@ -58,8 +58,8 @@ def test_upload_and_import_in_the_browser(start_app, page, tmp_path):
 
     # The overview now draws the chart.
     page.get_by_test_id("stSidebarNav").get_by_text("Обзор").click()
-    expect(page.get_by_text("Продажи по месяцам и подразделениям")).to_be_visible()
-    expect(page.locator(".js-plotly-plot")).to_have_count(1)
+    expect(page.get_by_text("Прогноз и план по месяцам")).to_be_visible()
+    expect(page.locator(".js-plotly-plot")).to_have_count(1, timeout=60_000)
     expect(page.get_by_test_id("stException")).to_have_count(0)
 
 

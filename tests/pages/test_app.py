@@ -57,14 +57,11 @@ def test_overview_with_sales(db_path):
     with probe.db.cursor() as con:
         import_file(con, SALES_CSV, "ноябрь.csv", "sales")
     at = no_exception(new_app().run())
-    metrics = {m.label: m for m in at.metric}
-    assert metrics["Строк продаж"].value == "3"
-    assert metrics["Период продаж"].value == "1 мес."
-    assert metrics["Период продаж"].delta == "02.11.2026 – 05.11.2026"
-    assert metrics["Последний прогноз"].value == "—"
-    assert metrics["Месяцев плана"].value == "0"
+    metrics = {m.label: m for m in at.metric}  # the overview reads as of the last sale
+    assert metrics["Факт на 05.11"].value == "13\xa0000 ₽"
+    assert metrics["План месяца"].value == "—"
     assert len(at.get("plotly_chart")) == 1
-    assert "ноябрь 2026 – ноябрь 2026: 13\xa0000 ₽" in texts(at, "caption")
+    assert "Продажи по 05.11.2026 · прогноз от —" in texts(at, "caption")
     sidebar = texts(at.sidebar, "caption")
     assert "Продажи по: 05.11.2026" in sidebar and "Загрузок: 1" in sidebar
     assert "Демо-данные" not in texts(at, "info")
@@ -77,7 +74,7 @@ def test_upload_shows_on_the_next_rerun(app, probe):
         import_file(con, SALES_CSV, "ноябрь.csv", "sales")
     app.run()
     assert "Данных пока нет" not in texts(app, "info")
-    assert {m.label: m.value for m in app.metric}["Строк продаж"] == "3"
+    assert {m.label: m.value for m in app.metric}["Факт на 05.11"] == "13\xa0000 ₽"
 
 
 @pytest.fixture
@@ -96,7 +93,7 @@ def test_demo_loads_once_and_deletes_in_one_click(demo_db):
     assert "демо-данные" in texts(at, "info")
     assert "Демо-данные" in texts(at.sidebar, "markdown")  # the badge
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics["Строк продаж"] != "0"
+    assert metrics["Прогноз закрытия"] != "—"
     assert len(at.get("plotly_chart")) == 1
     # The notice shows on every page.
     at.switch_page("app_pages/upload.py").run()
