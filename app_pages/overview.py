@@ -11,6 +11,7 @@ from datetime import date
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
+from app_pages import downloads, states
 from sales_analytics import charts_overview, ui_cache
 from sales_analytics.i18n import format_day, format_money, format_month, format_number, format_percent, t
 from sales_analytics.reports import clients, summary
@@ -31,9 +32,7 @@ def link(page: str, label: str, icon: str = ":material/arrow_forward:") -> None:
 
 
 if status.is_empty:
-    st.info(t("ui.overview.empty", lang), icon=":material/upload_file:")
-    link("app_pages/upload.py", t("ui.overview.go_upload", lang))
-    st.stop()
+    states.empty(t("ui.overview.empty", lang), lang, needs=("sales", "forecast", "plan"))
 
 today = date.today()
 as_of = summary.overview_as_of(status, today)
@@ -184,10 +183,10 @@ else:
             month=format_month(cards.month, lang),
         )
     )
-st.plotly_chart(
+downloads.Exports(t("ui.overview.title", lang), lang).chart(
     charts_overview.outlook(cards, following, lang),
-    width="stretch",
-    config={"displayModeBar": False},
+    name="overview_outlook",
+    title=t("summary.next_title", lang),
     key="overview_outlook",
 )
 

@@ -104,7 +104,10 @@ def test_empty_database_says_what_to_upload(db_path):
     at = overview()
     assert "Данных пока нет" in texts(at, "info")
     assert "data" in links(at)
-    assert not at.metric and not at.get("plotly_chart") and not at.get("download_button")
+    assert not at.metric and not at.get("plotly_chart")
+    # the only downloads are the sample files to fill in, one per kind of data it lacks
+    samples = [b.proto.label for b in at.get("download_button")]
+    assert len(samples) >= 3 and all(".xlsx" in label or ".csv" in label for label in samples)
 
 
 def test_sales_only(db_path):
