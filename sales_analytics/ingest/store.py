@@ -20,6 +20,7 @@ from pathlib import Path
 
 import duckdb
 
+from sales_analytics.auth import local_user
 from sales_analytics.db import bump_data_version
 
 _INSERT_SALES = """
@@ -179,8 +180,10 @@ def store_batch(
 ) -> tuple[int, dict]:
     """Insert the staged rows (``sa_staged``, minus rejected rows already removed) as a new batch.
 
-    The caller holds the transaction. Returns the batch id and its totals.
+    The caller holds the transaction. Returns the batch id and its totals. ``uploaded_by`` is the
+    logged-in user; without one (login off, the command line) the operating-system user is recorded.
     """
+    uploaded_by = uploaded_by or local_user()
     totals = _totals(con, kind)
     batch_id = con.execute(
         """
@@ -211,6 +214,10 @@ def store_batch(
             "by": uploaded_by,
         },
     ).fetchone()[0]
+    con.execute(
+        "INSERT INTO batch_events (batch_id, event, actor) VALUES ($b, 'import', $by)",
+        {"b": batch_id, "by": uploaded_by},
+    )
     params = {"batch": batch_id}
     if kind == "deals":
         params["snapshot"] = snapshot
