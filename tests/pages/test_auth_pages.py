@@ -207,3 +207,25 @@ def test_an_editor_deletes_and_the_delete_is_recorded(db_path, users):
     with probe.db.cursor() as con:
         log = con.execute("SELECT event, actor FROM batch_events ORDER BY event_id").fetchall()
     assert log == [("import", "anna"), ("delete", "anna")]
+
+
+def test_login_texts_exist_in_both_languages():
+    import json
+    import re
+
+    from tests.pages.apptest_helpers import ROOT
+
+    locales = ROOT / "sales_analytics" / "locales"
+    ru = json.loads((locales / "ru.auth.json").read_text(encoding="utf-8"))
+    en = json.loads((locales / "en.auth.json").read_text(encoding="utf-8"))
+    fields = re.compile(r"\{(\w+)\}")
+    assert {k: sorted(fields.findall(v)) for k, v in ru.items()} == {
+        k: sorted(fields.findall(v)) for k, v in en.items()
+    }
+    used = {f"auth.login.{outcome}" for outcome in ("failed", "locked")} | {
+        f"auth.role.{r}" for r in auth.ROLES
+    }
+    for path in [ROOT / "app.py", *sorted((ROOT / "app_pages").glob("*.py"))]:
+        used |= set(re.findall(r"""["'](auth\.[a-z_.]+[a-z])["']""", path.read_text(encoding="utf-8")))
+    assert len(used) > 12
+    assert sorted(used - ru.keys()) == []
