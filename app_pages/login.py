@@ -79,8 +79,12 @@ def require_role(role: str) -> auth.User:
 
 
 def actor() -> str | None:
-    """The name to record for a change: the logged-in user, or None (the package records the OS user)."""
-    return st.session_state.get(USER_KEY) if users() else None
+    """The name to record for a change: the logged-in user (or e-mail), or None with login off (the
+    package then records the operating-system user)."""
+    if not users():
+        return None
+    user = current_user()
+    return user.name if user is not None else None
 
 
 def _session_id() -> str:
@@ -90,7 +94,7 @@ def _session_id() -> str:
     return state[SESSION_KEY]
 
 
-def _submit(lang: str) -> None:
+def _submit() -> None:
     state = st.session_state
     name, password = str(state.get("login_name") or ""), str(state.get("login_password") or "")
     state["login_password"] = ""  # never kept past this attempt
@@ -140,7 +144,6 @@ def login_form(lang: str, oidc: bool) -> None:
                 type="primary",
                 icon=":material/login:",
                 on_click=_submit,
-                args=(lang,),
                 width="stretch",
             )
         if oidc:
