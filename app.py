@@ -6,9 +6,9 @@ Run with ``streamlit run app.py``. The pages live in ``app_pages/``, not ``pages
 
 import streamlit as st
 
-from app_pages import filters, states
+from app_pages import filters, login, states
 from app_pages.meeting_widgets import meeting_banner
-from sales_analytics import ui_cache
+from sales_analytics import batches, ui_cache
 from sales_analytics.db import DatabaseBusy
 from sales_analytics.i18n import DEFAULT_LANGUAGE, LANGUAGES, format_day, t
 from sales_analytics.ingest import InputError
@@ -39,6 +39,10 @@ with st.sidebar:
     )
 if st.query_params.get(ui_cache.LANG_KEY) != lang:
     st.query_params[ui_cache.LANG_KEY] = lang
+
+# Login (off unless users are configured): before any figure, an anonymous visitor gets only the
+# form; the sidebar then says who is logged in. Changes check the role again when they act.
+user = login.gate(lang)
 
 pages = [
     st.Page(
@@ -125,7 +129,12 @@ with st.sidebar:
 
 def delete_demo() -> None:
     try:
-        st.toast(t("ui.demo.deleted", lang, count=ui_cache.delete_demo()), icon=":material/delete:")
+        login.require_role("editor")
+        with ui_cache.database().cursor() as con:
+            count = batches.delete_demo(con, login.actor())
+        st.toast(t("ui.demo.deleted", lang, count=count), icon=":material/delete:")
+    except login.auth.Forbidden:
+        st.toast(t("auth.forbidden_action", lang), icon=":material/block:")
     except DatabaseBusy:
         st.toast(t("ui.db.busy", lang), icon=":material/hourglass:")
 
@@ -135,9 +144,10 @@ meeting_banner(lang)  # meeting mode: nothing this tab loads is saved
 if status.is_demo:
     with st.container(border=False, key="demo_notice"):
         st.info(t("ui.demo.notice", lang), icon=":material/science:")
-        st.button(
-            t("ui.demo.delete", lang), icon=":material/delete:", key="delete_demo", on_click=delete_demo
-        )
+        if user.can("editor"):
+            st.button(
+                t("ui.demo.delete", lang), icon=":material/delete:", key="delete_demo", on_click=delete_demo
+            )
 
 filters.sync()  # the navigation drops the query string on a page switch; put the filters back
 states.run(page, lang)

@@ -10,13 +10,15 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from sales_analytics import ui_cache
+from app_pages import login
+from sales_analytics import auth, batches, ui_cache
 from sales_analytics.db import DatabaseBusy
 from sales_analytics.i18n import format_day, format_money, format_month, format_number, t
 from sales_analytics.ingest import FIELDS, KINDS, InputError, import_file
 
 lang = ui_cache.lang()
 state = st.session_state
+can_edit = login.allowed("editor")  # shows the controls; every action checks again (require_role)
 state.setdefault("upload_gen", 0)  # bumping it gives a fresh, empty file uploader
 state.setdefault("upload_mappings", {})  # (file_id, kind) -> {header: field or None}, the person's fixes
 
@@ -107,6 +109,9 @@ def show_results(results: list[dict]) -> None:
             if len(error.problems) > 1:
                 with st.expander(t("ui.upload.all_problems", lang, count=len(error.problems))):
                     show_problems(error.problems, key=f"result_problems_{number}")
+            continue
+        if item.get("forbidden"):
+            st.error(t("auth.forbidden_action", lang), icon=":material/block:")
             continue
         if item.get("busy"):
             st.error(t("ui.db.busy", lang), icon=":material/hourglass:")
@@ -290,6 +295,10 @@ def draw_sheet(file_id: str, kind: str, s_index: int, sheet, keys_by_header: dic
 
 def run_import(specs: list[dict], skip_invalid: bool) -> list[dict]:
     """Import every file, each all or nothing, feeding one progress bar. Returns the outcomes."""
+    try:
+        login.require_role("editor")
+    except auth.Forbidden:
+        return [{"file": spec["name"], "forbidden": True} for spec in specs]
     bar = st.progress(0.0, text=t("ui.upload.importing", lang))
     db = ui_cache.database()
     results = []
@@ -312,6 +321,7 @@ def run_import(specs: list[dict], skip_invalid: bool) -> list[dict]:
                     skip_invalid=skip_invalid,
                     mapping=spec["mapping"],
                     archive_dir=db.archive_dir,
+                    uploaded_by=login.actor(),
                     progress=progress,
                 )
         except InputError as error:
@@ -337,7 +347,12 @@ def cancel_delete() -> None:
 def do_delete(batch_id: int, file_name: str) -> None:
     state.pop("confirm_delete", None)
     try:
-        rows = ui_cache.delete_batch(batch_id)
+        login.require_role("editor")
+        with ui_cache.database().cursor() as con:
+            rows = batches.delete_batch(con, batch_id, login.actor())
+    except auth.Forbidden:
+        st.toast(t("auth.forbidden_action", lang), icon=":material/block:")
+        return
     except DatabaseBusy:
         st.toast(t("ui.db.busy", lang), icon=":material/hourglass:")
         return
@@ -378,7 +393,11 @@ def draw_batch(batch) -> None:
             )
         if batch.skipped_count:
             details.append(t("ui.upload.batch_skipped", lang, count=format_number(batch.skipped_count, lang)))
+        if batch.uploaded_by:
+            details.append(t("auth.uploaded_by", lang, name=md(batch.uploaded_by)))
         left.caption(" · ".join(details))
+        if not can_edit:
+            return
         right.button(
             t("ui.upload.delete", lang),
             icon=":material/undo:",
@@ -411,7 +430,26 @@ def draw_batch(batch) -> None:
 
 # --- the page ------------------------------------------------------------------------------------
 
+
+def draw_history() -> None:
+    st.header(t("ui.upload.history", lang))
+    history = ui_cache.list_batches()
+    if history.empty:
+        st.caption(t("ui.upload.history_empty", lang))
+        return
+    show_all = len(history) <= 20 or st.toggle(
+        t("ui.upload.show_all", lang, count=len(history)), key="history_all"
+    )
+    for batch in (history if show_all else history.head(20)).itertuples(index=False):
+        draw_batch(batch)
+
+
 st.title(t("ui.upload.title", lang))
+
+if not can_edit:  # a viewer gets the history and no control at all, whatever the browser sends
+    st.info(t("auth.forbidden", lang), icon=":material/visibility:")
+    draw_history()
+    st.stop()
 
 if "upload_results" in state:
     show_results(state["upload_results"])
@@ -461,13 +499,4 @@ if uploads:
             state.upload_mappings = {}
         st.rerun()
 
-st.header(t("ui.upload.history", lang))
-history = ui_cache.list_batches()
-if history.empty:
-    st.caption(t("ui.upload.history_empty", lang))
-else:
-    show_all = len(history) <= 20 or st.toggle(
-        t("ui.upload.show_all", lang, count=len(history)), key="history_all"
-    )
-    for batch in (history if show_all else history.head(20)).itertuples(index=False):
-        draw_batch(batch)
+draw_history()

@@ -8,6 +8,7 @@ from datetime import date
 import duckdb
 import pandas as pd
 
+from sales_analytics.auth import local_user
 from sales_analytics.db import bump_data_version, query_df
 from sales_analytics.ingest.store import refresh_derived, resolve_supersession
 
@@ -39,6 +40,11 @@ def list_batches(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return query_df(con, "batch_history")
 
 
+def batch_events(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """The audit trail: every import and delete, oldest first, with who, when and the file's hash."""
+    return query_df(con, "batch_events")
+
+
 def data_status(con: duckdb.DuckDBPyConnection) -> DataStatus:
     row = query_df(con, "data_status").iloc[0]
     return DataStatus(
@@ -57,10 +63,12 @@ def _day(value) -> date | None:
     return None if pd.isna(value) else pd.Timestamp(value).date()
 
 
-def delete_batch(con: duckdb.DuckDBPyConnection, batch_id: int) -> int:
+def delete_batch(con: duckdb.DuckDBPyConnection, batch_id: int, deleted_by: str | None = None) -> int:
     """Undo an import: its rows go, rows it had replaced come back. Returns the rows removed.
 
-    The batch record stays, marked deleted, for the audit trail.
+    The batch record stays, marked deleted, and ``batch_events`` records who deleted it and when:
+    ``deleted_by`` is the logged-in user, else the operating-system user. Deleting a batch that is
+    already gone changes nothing and records nothing.
     """
     con.begin()
     try:
@@ -72,10 +80,15 @@ def delete_batch(con: duckdb.DuckDBPyConnection, batch_id: int) -> int:
         ):
             removed += con.execute(statement, {"b": batch_id}).fetchone()[0]
         con.execute("DELETE FROM batch_scopes WHERE batch_id = $b", {"b": batch_id})
-        con.execute(
+        marked = con.execute(
             "UPDATE import_batches SET deleted_at = current_timestamp WHERE batch_id = $b AND deleted_at IS NULL",
             {"b": batch_id},
-        )
+        ).fetchone()[0]
+        if marked:
+            con.execute(
+                "INSERT INTO batch_events (batch_id, event, actor) VALUES ($b, 'delete', $by)",
+                {"b": batch_id, "by": deleted_by or local_user()},
+            )
         resolve_supersession(con)
         refresh_derived(con)
         bump_data_version(con)
@@ -86,7 +99,7 @@ def delete_batch(con: duckdb.DuckDBPyConnection, batch_id: int) -> int:
     return removed
 
 
-def delete_demo(con: duckdb.DuckDBPyConnection) -> int:
+def delete_demo(con: duckdb.DuckDBPyConnection, deleted_by: str | None = None) -> int:
     """Remove every batch loaded as demo data. Returns the number of batches removed."""
     ids = [
         r[0]
@@ -95,5 +108,5 @@ def delete_demo(con: duckdb.DuckDBPyConnection) -> int:
         ).fetchall()
     ]
     for batch_id in ids:
-        delete_batch(con, batch_id)
+        delete_batch(con, batch_id, deleted_by)
     return len(ids)

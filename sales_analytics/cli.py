@@ -93,13 +93,51 @@ def build_parser() -> argparse.ArgumentParser:
     demo = commands.add_parser("demo", help="load the demo company (into an empty database)")
     demo.add_argument("--anchor", type=day, help="the demo's today (default: today)")
     _add_backup_commands(commands)
+    _add_auth_commands(commands)
     return parser
+
+
+# --- login and audit (sales_analytics.auth) --------------------------------------------------------
+
+
+def _add_auth_commands(commands) -> None:
+    hashing = commands.add_parser("hash-password", help="make an argon2 hash for the app's users table")
+    hashing.add_argument("--stdin", action="store_true", help="read the password from standard input")
+    commands.add_parser("audit", help="every import and delete: who, when, which file (CSV)")
+
+
+def _auth_command(db: Database, args) -> int | None:
+    """Run ``hash-password`` or ``audit``; None for any other command."""
+    if args.command == "hash-password":
+        from getpass import getpass
+
+        from sales_analytics.auth import hash_password
+
+        if args.stdin:
+            password = sys.stdin.readline().rstrip("\r\n")
+        else:
+            password = getpass("Password: ")
+            if getpass("Again: ") != password:
+                print("error: the passwords differ", file=sys.stderr)
+                return BAD_INPUT
+        if not password:
+            print("error: empty password", file=sys.stderr)
+            return BAD_INPUT
+        print(hash_password(password))
+        return 0
+    if args.command == "audit":
+        with db.cursor() as con:
+            sys.stdout.write(export.to_csv(batches.batch_events(con)))
+        return 0
+    return None
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     db = Database(args.db, on_wait=lambda message: print(message, file=sys.stderr))
     try:
+        if (done := _auth_command(db, args)) is not None:
+            return done
         if args.command == "import":
             return _import(db, args)
         if args.command == "report":

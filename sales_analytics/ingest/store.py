@@ -20,6 +20,7 @@ from pathlib import Path
 
 import duckdb
 
+from sales_analytics.auth import local_user
 from sales_analytics.db import bump_data_version
 
 # The typed columns that travel from the private staging database to the company database, in file
@@ -206,8 +207,10 @@ def store_batch(
     already removed) as a new batch of the company database ``con``.
 
     The caller holds the transaction on ``con``. ``source_sheets[i]`` is the name stored for the rows of
-    sheet ``i``. Returns the batch id and its totals.
+    sheet ``i``. Returns the batch id and its totals. ``uploaded_by`` is the logged-in user; without one
+    (login off, the command line) the operating-system user is recorded.
     """
+    uploaded_by = uploaded_by or local_user()
     totals = _totals(staging, kind)
     scope_params = {"snapshot": snapshot} if kind == "deals" else {}
     scopes = staging.sql(_SCOPES[kind], params=scope_params or None).to_arrow_table()
@@ -240,6 +243,10 @@ def store_batch(
             "by": uploaded_by,
         },
     ).fetchone()[0]
+    con.execute(
+        "INSERT INTO batch_events (batch_id, event, actor) VALUES ($b, 'import', $by)",
+        {"b": batch_id, "by": uploaded_by},
+    )
     params = {"batch": batch_id, "sheets": [name or "" for name in source_sheets]}
     if kind == "deals":
         params["snapshot"] = snapshot
