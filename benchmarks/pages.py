@@ -66,7 +66,12 @@ def page_calls(d: Defaults) -> dict[str, list[tuple[str, Call]]]:
             (
                 "open deals",
                 lambda con: forecast.forecast_deals(
-                    con, as_of=d.last_snapshot, months=6, by="department", lang=LANG, measure="amount",
+                    con,
+                    as_of=d.last_snapshot,
+                    months=6,
+                    by="department",
+                    lang=LANG,
+                    measure="amount",
                     place="all",
                 ),  # fmt: skip
             ),
@@ -76,7 +81,11 @@ def page_calls(d: Defaults) -> dict[str, list[tuple[str, Call]]]:
             (
                 "waterfall + deal list",
                 lambda con: changes.classify(
-                    con, date_from=d.previous_snapshot, date_to=d.last_snapshot, months=6, month=None,
+                    con,
+                    date_from=d.previous_snapshot,
+                    date_to=d.last_snapshot,
+                    months=6,
+                    month=None,
                     measure="amount",
                 ),  # fmt: skip
             ),
@@ -94,18 +103,24 @@ def page_calls(d: Defaults) -> dict[str, list[tuple[str, Call]]]:
             ),
             (
                 "accuracy",
-                lambda con: changes.forecast_accuracy(con, as_of=d.last_snapshot, measure="amount", lang=LANG),
+                lambda con: changes.forecast_accuracy(
+                    con, as_of=d.last_snapshot, measure="amount", lang=LANG
+                ),
             ),
         ],
         "plan/fact": [
             ("months", plan_fact.available_months),
             (
                 "month in progress (+ its table)",
-                lambda con: plan_fact.month_progress(con, month=month, as_of=d.last_sale, by="department", lang=LANG),
+                lambda con: plan_fact.month_progress(
+                    con, month=month, as_of=d.last_sale, by="department", lang=LANG
+                ),
             ),
             (
                 "daily progress",
-                lambda con: plan_fact.daily_progress(con, month=month, as_of=d.last_sale, by="department", lang=LANG),
+                lambda con: plan_fact.daily_progress(
+                    con, month=month, as_of=d.last_sale, by="department", lang=LANG
+                ),
             ),
             (
                 "heatmap",
@@ -144,7 +159,9 @@ def page_calls(d: Defaults) -> dict[str, list[tuple[str, Call]]]:
             ("plan months", segments.plan_months),
             (
                 "plan builder",
-                lambda con: segments.plan_builder(con, month=next_month, share="0.20", existing_share=None, lang=LANG),
+                lambda con: segments.plan_builder(
+                    con, month=next_month, share="0.20", existing_share=None, lang=LANG
+                ),
             ),
         ],
     }

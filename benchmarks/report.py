@@ -65,33 +65,81 @@ def tier_rows(result: dict) -> list[str]:
             _row(f"CSV import, `import sales` ({csv['rows']:,} rows), s", _fmt(csv["seconds"], 2),
                  f"≤ {goals['csv_ratio']}× read_csv", ratio, ratio <= goals["csv_ratio"])
         )  # fmt: skip
-        rows.append(_row("  limit: DuckDB `read_csv` into a table in a file, s", _fmt(duck["seconds"], 2), "", None, None))
+        rows.append(
+            _row(
+                "  limit: DuckDB `read_csv` into a table in a file, s",
+                _fmt(duck["seconds"], 2),
+                "",
+                None,
+                None,
+            )
+        )
         ratio = xlsx["seconds"] / cal["seconds"]
         rows.append(
             _row(f"xlsx import, `import sales` ({xlsx['rows']:,} rows), s", _fmt(xlsx["seconds"], 2),
                  f"≤ {goals['xlsx_ratio']}× calamine", ratio, ratio <= goals["xlsx_ratio"])
         )  # fmt: skip
-        rows.append(_row("  limit: python-calamine raw read of the sheet, s", _fmt(cal["seconds"], 2), "", None, None))
+        rows.append(
+            _row("  limit: python-calamine raw read of the sheet, s", _fmt(cal["seconds"], 2), "", None, None)
+        )
         for key, label in (("csv_import", "CSV import"), ("xlsx_import", "xlsx import")):
             ratio, met = _check(imports[key]["peak_mb"], goals["peak_mb"])
             goal = f"≤ {goals['peak_mb']:,} MB" if goals["peak_mb"] else ""
-            rows.append(_row(f"peak memory (max RSS) of the {label}, MB", _fmt(imports[key]["peak_mb"]), goal, ratio, met))
+            rows.append(
+                _row(
+                    f"peak memory (max RSS) of the {label}, MB",
+                    _fmt(imports[key]["peak_mb"]),
+                    goal,
+                    ratio,
+                    met,
+                )
+            )
         for key, label in (("csv_duckdb", "read_csv"), ("xlsx_calamine", "calamine")):
-            rows.append(_row(f"  for reference: peak memory of {label}, MB", _fmt(imports[key]["peak_mb"]), "", None, None))
+            rows.append(
+                _row(
+                    f"  for reference: peak memory of {label}, MB",
+                    _fmt(imports[key]["peak_mb"]),
+                    "",
+                    None,
+                    None,
+                )
+            )
     figures = result.get("figures") or {}
     for page, values in figures.items():
         ratio, met = _check(values["warm_ms"], goals["figures_ms"])
-        rows.append(_row(f"{page}: figures warm, ms", _fmt(values["warm_ms"], 1), f"≤ {goals['figures_ms']:,} ms", ratio, met))
+        rows.append(
+            _row(
+                f"{page}: figures warm, ms",
+                _fmt(values["warm_ms"], 1),
+                f"≤ {goals['figures_ms']:,} ms",
+                ratio,
+                met,
+            )
+        )
     for page, values in figures.items():
-        rows.append(_row(f"{page}: figures uncached (no in-process cache), ms", _fmt(values["uncached_ms"], 1), "", None, None))
+        rows.append(
+            _row(
+                f"{page}: figures uncached (no in-process cache), ms",
+                _fmt(values["uncached_ms"], 1),
+                "",
+                None,
+                None,
+            )
+        )
     for page, values in figures.items():
-        rows.append(_row(f"{page}: figures cold (fresh connection), ms", _fmt(values["cold_ms"], 1), "", None, None))
+        rows.append(
+            _row(f"{page}: figures cold (fresh connection), ms", _fmt(values["cold_ms"], 1), "", None, None)
+        )
     for page, values in (result.get("apptest") or {}).items():
         ratio, met = _check(values["warm_ms"], goals["rerun_ms"])
         goal = f"≤ {goals['rerun_ms']} ms" if goals["rerun_ms"] else ""
-        rows.append(_row(f"{page}: full rerun (AppTest), warm, ms", _fmt(values["warm_ms"], 1), goal, ratio, met))
+        rows.append(
+            _row(f"{page}: full rerun (AppTest), warm, ms", _fmt(values["warm_ms"], 1), goal, ratio, met)
+        )
     for page, values in (result.get("apptest") or {}).items():
-        rows.append(_row(f"{page}: first open of the page (AppTest), ms", _fmt(values["first_ms"], 1), "", None, None))
+        rows.append(
+            _row(f"{page}: first open of the page (AppTest), ms", _fmt(values["first_ms"], 1), "", None, None)
+        )
     browser = result.get("browser")
     if browser:
         for key, label in (

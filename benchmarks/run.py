@@ -209,7 +209,9 @@ def measure_imports(files: TierFiles, repeat: int) -> tuple[dict, Path]:
 def _bench_db(files: TierFiles) -> Path:
     path = files.directory / "bench.duckdb"
     if not path.exists():
-        raise BenchmarkError(f"{path} does not exist yet: run the imports step for the {files.tier.name} tier")
+        raise BenchmarkError(
+            f"{path} does not exist yet: run the imports step for the {files.tier.name} tier"
+        )
     return path
 
 
@@ -235,7 +237,7 @@ def measure_figures(db_path: Path, repeat: int) -> dict:
                     call(con)
                 cold = (time.perf_counter() - started) * 1000
 
-                def sequence(clear: bool, con=con) -> tuple[float, list[float]]:
+                def sequence(clear: bool, con=con, calls=calls) -> tuple[float, list[float]]:
                     each = []
                     for _, call in calls:
                         if clear:
@@ -350,7 +352,9 @@ def measure_first_paint(db_path: Path, loads: int = 4) -> dict:
                     page.goto(url)
                     page.locator('[data-testid="stMetric"]').first.wait_for(state="visible", timeout=120_000)
                     metric.append(time.perf_counter() - started)
-                    page.locator('[data-testid="stPlotlyChart"]').first.wait_for(state="visible", timeout=120_000)
+                    page.locator('[data-testid="stPlotlyChart"]').first.wait_for(
+                        state="visible", timeout=120_000
+                    )
                     chart.append(time.perf_counter() - started)
                     context.close()
                 version = browser.version
@@ -402,7 +406,16 @@ def machine() -> dict:
 
 def versions() -> dict:
     found = {"python": platform.python_version()}
-    for package in ("duckdb", "pandas", "pyarrow", "streamlit", "plotly", "python-calamine", "xlsxwriter", "playwright"):
+    for package in (
+        "duckdb",
+        "pandas",
+        "pyarrow",
+        "streamlit",
+        "plotly",
+        "python-calamine",
+        "xlsxwriter",
+        "playwright",
+    ):
         try:
             found[package] = metadata.version(package)
         except metadata.PackageNotFoundError:
@@ -448,7 +461,9 @@ def run_tier(name: str, repeat: int, import_repeat: int, skip: set[str], out: Pa
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__.splitlines()[0])
-    parser.add_argument("--tier", action="append", choices=list(TIERS), help="100k (default), 1m, 10m; repeatable")
+    parser.add_argument(
+        "--tier", action="append", choices=list(TIERS), help="100k (default), 1m, 10m; repeatable"
+    )
     parser.add_argument("--repeat", type=int, default=5, help="warm runs per figure and rerun (median)")
     parser.add_argument("--import-repeat", type=int, help="runs per import (default 3; 1 at 10m)")
     parser.add_argument("--skip", default="", help=f"comma-separated steps to leave out: {','.join(STEPS)}")
@@ -462,7 +477,9 @@ def main(argv: list[str] | None = None) -> int:
     skip = {step.strip() for step in args.skip.split(",") if step.strip()}
     unknown = skip - set(STEPS)
     if unknown:
-        parser.error(f"unknown step(s) in --skip: {', '.join(sorted(unknown))}; the steps are {', '.join(STEPS)}")
+        parser.error(
+            f"unknown step(s) in --skip: {', '.join(sorted(unknown))}; the steps are {', '.join(STEPS)}"
+        )
     from benchmarks.report import write_results
 
     tiers = args.tier or ["100k"]
