@@ -78,10 +78,19 @@ def log(message: str) -> None:
 # --- the child processes: one measured task each ----------------------------------------------
 
 
+def _peak_mb() -> float:
+    """This process's peak resident memory. VmHWM, not ``ru_maxrss``: Linux carries ru_maxrss over
+    from the parent through fork and exec, so a child of a big parent would report the parent's size."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    import resource  # not Linux: the best there is
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / (1024 if sys.platform != "darwin" else 2**20)
+
+
 def _child(task: str, args: list[str]) -> dict:
     """Run one task in this fresh process; return its seconds (timed inside) and peak RSS."""
-    import resource
-
     if task in ("import", "import_xlsx"):
         from sales_analytics import cli
 
@@ -122,7 +131,7 @@ def _child(task: str, args: list[str]) -> dict:
         return _apptest(*args)
     else:
         raise BenchmarkError(f"unknown task {task}")
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak_mb = _peak_mb()
     return {"seconds": seconds, "peak_mb": peak_mb, "rows": rows}
 
 
