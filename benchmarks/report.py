@@ -225,6 +225,14 @@ def render(results: list[dict]) -> str:
             "",
             "Versions: " + ", ".join(f"{k} {val}" for k, val in v.items()) + ".",
             "",
+            *(
+                [
+                    f"Kept from an earlier run of this tier: {', '.join(f'{k} ({w})' for k, w in kept.items())}.",
+                    "",
+                ]
+                if (kept := result.get("kept_from_earlier"))
+                else []
+            ),
             *tier_rows(result),
             "",
             "Each page's figures, warm:",

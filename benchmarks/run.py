@@ -453,6 +453,20 @@ def run_tier(name: str, repeat: int, import_repeat: int, skip: set[str], out: Pa
         "versions": versions(),
         "repeat": repeat,
     }
+    # a step left out keeps what an earlier run of this tier measured (so a tier can be measured in
+    # parts: imports once, figures again after a change)
+    saved = files.directory / "results.json"
+    previous = json.loads(saved.read_text()) if saved.exists() else {}
+    if previous.get("spec") == result["spec"]:
+        for step, key in (
+            ("imports", "imports"),
+            ("figures", "figures"),
+            ("apptest", "apptest"),
+            ("browser", "browser"),
+        ):
+            if step in skip and key in previous:
+                result[key] = previous[key]
+                result.setdefault("kept_from_earlier", {})[key] = previous.get("started")
     if "imports" in skip:
         bench_db = _bench_db(files)
     else:
@@ -464,7 +478,7 @@ def run_tier(name: str, repeat: int, import_repeat: int, skip: set[str], out: Pa
     if "browser" not in skip:
         result["browser"] = measure_first_paint(bench_db)
     result["finished"] = datetime.now(UTC).isoformat(timespec="seconds")
-    (files.directory / "results.json").write_text(json.dumps(result, indent=1, ensure_ascii=False))
+    saved.write_text(json.dumps(result, indent=1, ensure_ascii=False))
     return result
 
 
