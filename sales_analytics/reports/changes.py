@@ -38,6 +38,7 @@ from decimal import Decimal
 import duckdb
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from sales_analytics.db import load_query, query_df
 from sales_analytics.i18n import no_department, no_manager, t
@@ -157,6 +158,11 @@ def _match(con: duckdb.DuckDBPyConnection, snapshots: list[date], measure: str) 
     if pairs is None:
         con.execute(load_query("changes_matched"), {"snapshots": snapshots, "measure": measure})
         return
+    # the pairs asked for, picked in Arrow: DuckDB would scan all of them to create the table
+    first, last = pa.scalar(snapshots[0], pa.date32()), pa.scalar(snapshots[-1], pa.date32())
+    pairs = pairs.filter(
+        pc.and_(pc.greater_equal(pairs["date_a"], first), pc.less_equal(pairs["date_b"], last))
+    )
     con.register("changes_matched_all", pairs)
     try:
         con.execute(
