@@ -1,7 +1,7 @@
 # make check: what CI checks, plus formatting and lint. Uses .venv when there is one.
 PYTHON ?= $(if $(wildcard .venv/bin/python),.venv/bin/python,python)
 
-.PHONY: check test run format
+.PHONY: check test run format bench
 
 check:
 	$(PYTHON) -m ruff format --check .
@@ -10,6 +10,10 @@ check:
 
 test:
 	$(PYTHON) -m pytest
+
+# the CI-sized benchmark (the 100 k tier, a few minutes); not part of the tests. Writes benchmarks/RESULTS.md
+bench:
+	$(PYTHON) -m benchmarks.run --tier 100k
 
 run:
 	$(PYTHON) -m streamlit run app.py

@@ -20,6 +20,8 @@ rounded to the kopeck before the next uses it.
 
 from __future__ import annotations
 
+import re
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -67,16 +69,34 @@ def _window(month: date) -> dict:
     }
 
 
+# The segments of a plan month are one heavy pass over the sales history that the segments tab and
+# the plan builder both need, for the same month, on every change of their other settings. Each
+# (month, language) is computed once per client store, i.e. once per data version, and kept there
+# as a table; the store goes with its version, so nothing is read stale.
+_SEGMENTED_LOCK = threading.Lock()
+
+
 @contextmanager
 def _segmented(con: duckdb.DuckDBPyConnection, month: date, lang: str) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A cursor on the client store holding every client's segment for plan month ``month`` as the
-    temporary table ``segmented_clients`` (segments_clients.sql): the one heavy pass over the sales
-    history, which the summary and the client lists then read."""
+    """A cursor on the client store holding every client's segment for plan month ``month`` as
+    ``segmented_clients`` (segments_clients.sql): the one heavy pass over the sales history, which the
+    summary and the client lists then read."""
+    window = _window(month)
+    params = {**window, "no_manager": no_manager(lang), "no_department": no_department(lang)}
     with client_store(con) as store:
-        store.execute(
-            "create temp table segmented_clients as " + load_query("segments_clients"),
-            {**_window(month), "no_manager": no_manager(lang), "no_department": no_department(lang)},
-        )
+        if not re.fullmatch(r"[a-z]{2}", lang):  # not a name to build a table name from
+            store.execute("create temp table segmented_clients as " + load_query("segments_clients"), params)
+            yield store
+            return
+        table = f"segmented_{window['month']:%Y%m}_{lang}"
+        with _SEGMENTED_LOCK:
+            kept = store.execute(
+                "select count(*) from duckdb_tables() where table_name = $name and not temporary",
+                {"name": table},
+            ).fetchall()[0][0]
+            if not kept:
+                store.execute(f"create table {table} as " + load_query("segments_clients"), params)
+        store.execute(f"create or replace temp view segmented_clients as select * from {table}")
         yield store
 
 
