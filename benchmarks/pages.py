@@ -3,7 +3,6 @@ the order the page calls them (app_pages/*.py; one call per visual). The benchma
 
 from __future__ import annotations
 
-import importlib.util
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -11,7 +10,7 @@ from datetime import date
 import duckdb
 
 from sales_analytics import batches, calendar
-from sales_analytics.reports import changes, clients, forecast, plan_fact, sales, segments
+from sales_analytics.reports import changes, clients, forecast, plan_fact, sales, segments, summary
 
 Call = Callable[[duckdb.DuckDBPyConnection], object]
 LANG = "ru"
@@ -39,15 +38,16 @@ def page_calls(d: Defaults) -> dict[str, list[tuple[str, Call]]]:
     """page -> [(figure, call)]. The clients page computes only its open tab: one entry per tab."""
     month = d.last_sale.replace(day=1)  # plan/fact: the month of the latest sale, in progress
     next_month = calendar.add_months(month, 1)  # segments and plan builder: the month after it
-    overview_from = max(calendar.add_months(month, -11), d.first_sale)
+    overview_day = max(d.last_sale, d.last_snapshot)  # summary.overview_as_of on generated data
     filters = {"min_size": None, "size_per": "month", "managers": (), "departments": (), "lang": LANG}
     pages: dict[str, list[tuple[str, Call]]] = {
         "overview": [
             ("data status", batches.data_status),
-            (
-                "monthly sales by department",
-                lambda con: sales.sales_report(con, date_from=overview_from, by="department", lang=LANG),
-            ),
+            # what app_pages/overview.py calls, on the day it reads (the latest the data covers)
+            ("month cards", lambda con: summary.month_cards(con, as_of=overview_day, lang=LANG)),
+            ("next months", lambda con: summary.next_months(con, as_of=overview_day, lang=LANG)),
+            ("top changes", lambda con: summary.top_changes(con, as_of=overview_day, lang=LANG)),
+            ("big dormant", lambda con: summary.big_dormant(con, as_of=overview_day, lang=LANG)),
         ],
         "forecast": [
             ("snapshot dates", forecast.snapshot_dates),
@@ -165,28 +165,7 @@ def page_calls(d: Defaults) -> dict[str, list[tuple[str, Call]]]:
             ),
         ],
     }
-    if importlib.util.find_spec("sales_analytics.reports.summary") is not None:
-        pages["overview"].append(("summary (reports/summary.py)", _summary_call(d)))
     return pages
-
-
-def _summary_call(d: Defaults) -> Call:
-    """The overview's summary, if the package has one: its public function taking (con, as_of)."""
-
-    def call(con):
-        from sales_analytics.reports import summary
-
-        # written before summary.py was merged: its name and parameters are a guess, so a
-        # mismatch measures nothing rather than failing the run
-        function = getattr(summary, "summary", None) or getattr(summary, "overview", None)
-        for arguments in ({"as_of": d.last_sale, "lang": LANG}, {"lang": LANG}, {}):
-            try:
-                return function(con, **arguments) if function else None
-            except TypeError:
-                continue
-        return None
-
-    return call
 
 
 def clear_caches() -> None:
