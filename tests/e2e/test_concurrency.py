@@ -25,7 +25,7 @@ from playwright.sync_api import expect
 
 from sales_analytics.batches import data_status
 from sales_analytics.db import Database
-from sales_analytics.i18n import format_number, t
+from sales_analytics.i18n import t
 from tests.e2e.conftest import ROOT
 
 pytestmark = pytest.mark.e2e
@@ -94,7 +94,8 @@ def wait_rendered(page, title: str) -> None:
 def overview_figures(page) -> list[str]:
     page.get_by_test_id("stSidebarNav").get_by_text(t("ui.page.overview", "ru"), exact=True).click()
     wait_rendered(page, t("ui.page.overview", "ru"))
-    expect(page.get_by_test_id("stMetricValue")).to_have_count(4)
+    # six cards of the month, then the big dormant clients' count and turnover
+    expect(page.get_by_test_id("stMetricValue")).to_have_count(8)
     return [plain(v) for v in page.get_by_test_id("stMetricValue").all_inner_texts()]
 
 
@@ -120,7 +121,7 @@ def test_twenty_sessions_while_the_cli_imports(start_app, browser, demo_db, tmp_
         for page in pages:
             wait_rendered(page, titles[0])
         before = overview_figures(pages[0])
-        assert before[0] == plain(format_number(rows_before, "ru"))
+        assert plain(t("ui.sidebar.batches", "ru", count=batches_before)) in sidebar_text(pages[0])
 
         visits, errors, busy, round_times = 0, [], 0, []
         importer, outcome = None, {}
@@ -166,7 +167,7 @@ def test_twenty_sessions_while_the_cli_imports(start_app, browser, demo_db, tmp_
     assert busy == 0
     # the database took exactly the new file, and the pages say what the database says
     assert (rows_after, batches_after) == (rows_before + 3, batches_before + 1)
-    assert after[0] == plain(format_number(rows_after, "ru"))
     assert plain(t("ui.sidebar.batches", "ru", count=batches_after)) in side
-    # figures the import does not touch stay as they were: the period, the snapshot, the plan months
-    assert after[1:] == before[1:]
+    # figures the import does not touch stay as they were: the new rows are in June, in a department
+    # of their own and too small for a big dormant client, so this month's cards and the call list hold
+    assert after == before
