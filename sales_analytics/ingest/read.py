@@ -22,11 +22,12 @@ import fastexcel
 import numpy as np
 import pyarrow as pa
 
+from sales_analytics.ingest import guards
 from sales_analytics.ingest.model import InputError, RowProblem
 
 SPREADSHEET_TYPES = ("xlsx", "xlsm", "xls", "ods")
 TYPES = (*SPREADSHEET_TYPES, "csv", "txt", "tsv")
-MAX_COLUMNS = 500
+MAX_COLUMNS = guards.MAX_COLUMNS
 
 
 @dataclass
@@ -77,7 +78,7 @@ class RawSheet:
                 [
                     RowProblem(
                         file="",
-                        code="too_many_fields",
+                        code=guards.csv_read_problem(str(error)) or "too_many_fields",
                         row=int(line.group(1)) if line else None,
                         detail=str(error).splitlines()[0],
                     )
@@ -123,6 +124,7 @@ def read_file(data: bytes, file_name: str, workdir: Path) -> list[RawSheet]:
     kind = file_type(file_name)
     if not data:
         raise InputError([RowProblem(file=file_name, code="empty_file")])
+    guards.check_file(data, file_name, kind)
     if kind in SPREADSHEET_TYPES or (kind not in TYPES and data[:4] in (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
         return _read_spreadsheet(data, file_name)
     if kind in ("csv", "txt", "tsv"):
@@ -139,16 +141,7 @@ def _read_spreadsheet(data: bytes, file_name: str) -> list[RawSheet]:
         for name in reader.sheet_names:
             sheet = reader.load_sheet(name, header_row=None, dtypes="string", skip_rows=0)
             if sheet.width > MAX_COLUMNS:
-                raise InputError(
-                    [
-                        RowProblem(
-                            file=file_name,
-                            sheet=name,
-                            code="too_large",
-                            detail=f"{sheet.width} columns (at most {MAX_COLUMNS})",
-                        )
-                    ]
-                )
+                raise guards.too_many_columns(file_name, sheet.width, sheet=name)
             table = sheet.to_arrow()
             infos = sheet.available_columns()
             letters = [column_letter(info.absolute_index) for info in infos]
@@ -207,7 +200,10 @@ def sniff_delimiter(lines: list[str]) -> str:
     """The separator that splits the sample into the most rows of one consistent width."""
     best, best_score = ",", -1
     for delimiter in (";", "\t", ","):
-        widths = [len(row) for row in csv.reader(lines, delimiter=delimiter) if row]
+        try:
+            widths = [len(row) for row in csv.reader(lines, delimiter=delimiter) if row]
+        except csv.Error:  # a field past the csv module's limit: not this separator
+            continue
         if not widths:
             continue
         common, count = Counter(widths).most_common(1)[0]
@@ -221,9 +217,12 @@ def _read_csv(data: bytes, file_name: str, workdir: Path) -> RawSheet:
     encoded = utf8_bytes(data, file_name)
     sample = encoded[:200_000].decode("utf-8", errors="ignore").splitlines()[:300]
     delimiter = sniff_delimiter(sample)
-    width = max((len(row) for row in csv.reader(sample, delimiter=delimiter)), default=1)
+    try:
+        width = max((len(row) for row in csv.reader(sample, delimiter=delimiter)), default=1)
+    except csv.Error as error:
+        raise guards.csv_sample_problem(file_name, error) from error
     if width > MAX_COLUMNS:
-        raise InputError([RowProblem(file=file_name, code="too_large", detail=f"{width} columns")])
+        raise guards.too_many_columns(file_name, guards.csv_width(encoded, delimiter, width))
     path = Path(tempfile.mkstemp(suffix=".csv", dir=workdir)[1])
     path.write_bytes(encoded)
     return RawSheet(
