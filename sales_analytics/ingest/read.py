@@ -147,6 +147,8 @@ def _read_spreadsheet(data: bytes, file_name: str) -> list[RawSheet]:
             letters = [column_letter(info.absolute_index) for info in infos]
             table = table.rename_columns([f"c{i}" for i in range(table.num_columns)])
             table = table.cast(pa.schema([pa.field(f"c{i}", pa.string()) for i in range(table.num_columns)]))
+            if table.num_columns == 0:  # an empty sheet: one empty column, so it loads and is skipped
+                table, letters = pa.table({"c0": pa.array([], pa.string())}), ["A"]
             sheets.append(
                 RawSheet(
                     name=name,
