@@ -253,7 +253,9 @@ def test_ten_megabyte_cell_in_workbook(db):
     cell = '<c r="{ref}" t="inlineStr"><is><t>{text}</t></is></c>'
     # random letters: ten million of one letter would compress a thousandfold and count as a zip bomb
     text = "".join(random.Random(10).choices("абвгдеёжзийклмнопрстуфхцчшщъыьэюя ", k=10_000_000))
-    header = "".join(cell.format(ref=f"{c}1", text=t) for c, t in zip("ABC", ("Дата", "Клиент", "Сумма"), strict=True))
+    header = "".join(
+        cell.format(ref=f"{c}1", text=t) for c, t in zip("ABC", ("Дата", "Клиент", "Сумма"), strict=True)
+    )
     xml = (
         f'<?xml version="1.0"?><worksheet {NS}><sheetData><row r="1">{header}</row>'
         f'<row r="2"><c r="A2"><v>46342</v></c>{cell.format(ref="B2", text=text)}<c r="C2"><v>5</v></c></row>'
