@@ -10,6 +10,7 @@ slices of that duration. Prints ``points N, partial batches P, killed before com
 from __future__ import annotations
 
 import argparse
+import random
 import sys
 import tempfile
 from pathlib import Path
@@ -31,7 +32,10 @@ def main() -> int:
         setup = prepare(workdir, args.rows)
         print(f"clean import of {args.rows} rows: {setup.seconds:.1f} s", flush=True)
         partial = before = finished = 0
-        for i, at in enumerate(kill_points(setup.seconds, args.points, args.seed)):
+        points = kill_points(setup.seconds, args.points, args.seed)
+        # in shuffled order, so that a run cut short has still sampled the whole import
+        random.Random(args.seed).shuffle(points)
+        for i, at in enumerate(points):
             result = kill_and_check(setup, workdir / f"kill_{i}", at)
             partial += bool(result.partial)
             before += result.outcome == "before commit"
