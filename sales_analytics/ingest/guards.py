@@ -114,6 +114,7 @@ class _Span:
     def __init__(self) -> None:
         self.rows: list[tuple[int, int]] = []  # (min, max) per chunk
         self.cols: list[tuple[int, int]] = []
+        self.tag_rows: list[tuple[int, int]] = []  # from <row r="…">: they only place unreferenced cells
         self.row_elements = 0
         self.widest_row = 0
         self.unreferenced = False
@@ -130,7 +131,9 @@ class _Span:
 
     @property
     def height(self) -> int:
-        by_ref = max(r[1] for r in self.rows) - min(r[0] for r in self.rows) + 1 if self.rows else 0
+        # an empty <row r="1048576" ht="20"/> (a formatted row) holds nothing the reader keeps
+        rows = self.rows + self.tag_rows if self.unreferenced else self.rows
+        by_ref = max(r[1] for r in rows) - min(r[0] for r in rows) + 1 if rows else 0
         return max(by_ref, self.row_elements) if self.unreferenced else by_ref
 
 
@@ -264,7 +267,7 @@ def _scan(body: bytes, span: _Span, open_row_cells: int, skip_empty: bool) -> in
     span._extent(col[kept], span.cols)
     span._extent(row[kept], span.rows)
     row_refs = valid & (n_letters == 0)
-    span._extent(row[row_refs], span.rows)
+    span._extent(row[row_refs], span.tag_rows)
     # cells without a reference are placed one after another in their <row>; most writers give
     # every cell one, so the tags are counted only when a quick count says some may lack it
     referenced = int(is_cell.sum())

@@ -368,3 +368,21 @@ def test_a_normal_workbook_passes_the_guards_untouched(fresh_db):
                 guards.check_file(path.read_bytes(), path.name, path.suffix[1:])
         result = import_file(con, (DATA / "sales_1c_grouped.xlsx").read_bytes(), "sales_1c_grouped.xlsx")
         assert result.rows > 0
+
+
+def test_formatted_empty_cells_and_rows_far_away_are_not_counted(fresh_db):
+    """Excel writes formatted but empty cells (``<c r="AD2" s="1"/>``) and rows (``<row r="1048576"
+    ht="20"/>``); the reader keeps neither, so they do not make a sheet too large."""
+    cell = '<c r="{ref}" t="inlineStr"><is><t>{text}</t></is></c>'
+    header = "".join(
+        cell.format(ref=f"{c}1", text=t) for c, t in zip("ABC", ("Дата", "Клиент", "Сумма"), strict=True)
+    )
+    empty = "".join(f'<c r="{c}2" s="1"/>' for c in ("D", "Z", "AD", "ZZ", "XFD"))
+    xml = (
+        f'<?xml version="1.0"?><worksheet {NS}><sheetData><row r="1">{header}</row>'
+        f'<row r="2">{cell.format(ref="A2", text="16.11.2026")}{cell.format(ref="B2", text="Лютик")}'
+        f'<c r="C2"><v>5</v></c>{empty}</row><row r="1048576" ht="20" customHeight="1"/></sheetData></worksheet>'
+    )
+    with fresh_db.cursor() as con:
+        result = import_file(con, with_sheet_xml(xml), "formatted.xlsx")
+    assert (result.rows, str(result.amount_total)) == (1, "5.00")
