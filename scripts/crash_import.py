@@ -18,7 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.test_crash import kill_and_check, kill_points, prepare  # noqa: E402
+from tests.test_crash import kill_and_check, prepare  # noqa: E402
 
 
 def main() -> int:
@@ -31,21 +31,32 @@ def main() -> int:
         workdir = Path(scratch)
         setup = prepare(workdir, args.rows)
         print(f"clean import of {args.rows} rows: {setup.seconds:.1f} s", flush=True)
-        partial = before = finished = 0
-        points = kill_points(setup.seconds, args.points, args.seed)
-        # in shuffled order, so that a run cut short has still sampled the whole import
-        random.Random(args.seed).shuffle(points)
-        for i, at in enumerate(points):
+        rng = random.Random(args.seed)
+        # one random moment in each of --points slices of the import, visited in shuffled order (a run
+        # cut short has still sampled the whole import); the duration is re-measured by every
+        # re-import, since the machine's load changes under a long run
+        fractions = [(k + rng.random()) / args.points for k in range(args.points)]
+        rng.shuffle(fractions)
+        seconds = setup.seconds
+        partial = before = finished = missed = 0
+        for i, fraction in enumerate(fractions):
+            at = seconds * fraction
             result = kill_and_check(setup, workdir / f"kill_{i}", at)
             partial += bool(result.partial)
             before += result.outcome == "before commit"
             finished += result.outcome == "finished"
+            missed += not result.killed
+            if result.reimport_seconds:
+                seconds = 0.5 * seconds + 0.5 * result.reimport_seconds
+            state = "killed" if result.killed else "had exited"
             print(
-                f"{i + 1:3d} kill at {at:5.1f} s: {result.outcome}; {'; '.join(result.partial) or 'sound'}",
+                f"{i + 1:3d} at {at:5.1f} s of ~{seconds:4.1f} s ({state}): {result.outcome}; "
+                f"{'; '.join(result.partial) or 'sound'}",
                 flush=True,
             )
     print(
-        f"points {args.points}, partial batches {partial}, killed before commit {before}, finished {finished}"
+        f"points {args.points}, partial batches {partial}, killed before commit {before}, "
+        f"finished {finished} (of which {missed} had exited before the kill)"
     )
     return 1 if partial else 0
 

@@ -123,6 +123,8 @@ class KillResult:
     at: float
     outcome: str  # "before commit" (nothing of it stored) or "finished" (the whole batch stored)
     partial: list[str]  # what was wrong; empty when the database was sound
+    killed: bool = True  # False when the import had already exited
+    reimport_seconds: float | None = None  # how long importing again took (a fresh measure)
 
 
 def kill_and_check(setup: Setup, workdir: Path, at: float) -> KillResult:
@@ -134,7 +136,8 @@ def kill_and_check(setup: Setup, workdir: Path, at: float) -> KillResult:
         stderr=subprocess.DEVNULL,
     )
     time.sleep(at)
-    if process.poll() is None:
+    killed = process.poll() is None
+    if killed:
         os.kill(process.pid, signal.SIGKILL)
     process.wait()
     problems: list[str] = []
@@ -172,14 +175,17 @@ def kill_and_check(setup: Setup, workdir: Path, at: float) -> KillResult:
             continue  # an unfinished copy; never referenced, replaced by the next import
         if hashlib.sha256(archived.read_bytes()).hexdigest() != archived.name.split(".")[0]:
             problems.append(f"archive {archived.name} is not the whole file")
+    reimport_seconds = None
     if outcome == "before commit":
+        started = time.monotonic()
         again = run_cli(db, "import", "sales", str(setup.big))
+        reimport_seconds = time.monotonic() - started
         if again.returncode != 0:
             problems.append(f"re-import failed: {again.stderr[-300:]}")
     if report(db) != setup.clean_report:
         problems.append("figures differ from a clean import")
     shutil.rmtree(db.parent, ignore_errors=True)
-    return KillResult(at=at, outcome=outcome, partial=problems)
+    return KillResult(at, outcome, problems, killed, reimport_seconds)
 
 
 def kill_points(seconds: float, points: int, seed: int = 1) -> list[float]:
