@@ -12,6 +12,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from sales_analytics.ingest import guards
 from sales_analytics.ingest import locate as loc
 from sales_analytics.ingest.model import (
     FIELDS,
@@ -125,6 +126,7 @@ class _Workspace:
                         for p in error.problems
                     ]
                 ) from error
+            guards.check_cells(self.con, table, sheet, self.file_name)
             self.tables.append(table)
             label = sheet.name or self.file_name
             if sheet.hidden:

@@ -23,11 +23,12 @@ import fastexcel
 import numpy as np
 import pyarrow as pa
 
+from sales_analytics.ingest import guards
 from sales_analytics.ingest.model import InputError, RowProblem
 
 SPREADSHEET_TYPES = ("xlsx", "xlsm", "xls", "ods")
 TYPES = (*SPREADSHEET_TYPES, "csv", "txt", "tsv")
-MAX_COLUMNS = 500
+MAX_COLUMNS = guards.MAX_COLUMNS
 
 
 @dataclass
@@ -87,7 +88,7 @@ class RawSheet:
                 [
                     RowProblem(
                         file="",
-                        code="too_many_fields",
+                        code=guards.csv_read_problem(str(error)) or "too_many_fields",
                         row=int(line.group(1)) if line else None,
                         detail=str(error).splitlines()[0],
                     )
@@ -133,6 +134,7 @@ def read_file(data: bytes, file_name: str, workdir: Path) -> list[RawSheet]:
     kind = file_type(file_name)
     if not data:
         raise InputError([RowProblem(file=file_name, code="empty_file")])
+    guards.check_file(data, file_name, kind)
     if kind in SPREADSHEET_TYPES or (kind not in TYPES and data[:4] in (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
         return _read_spreadsheet(data, file_name)
     if kind in ("csv", "txt", "tsv"):
@@ -149,21 +151,14 @@ def _read_spreadsheet(data: bytes, file_name: str) -> list[RawSheet]:
         for name in reader.sheet_names:
             sheet = reader.load_sheet(name, header_row=None, dtypes="string", skip_rows=0)
             if sheet.width > MAX_COLUMNS:
-                raise InputError(
-                    [
-                        RowProblem(
-                            file=file_name,
-                            sheet=name,
-                            code="too_large",
-                            detail=f"{sheet.width} columns (at most {MAX_COLUMNS})",
-                        )
-                    ]
-                )
+                raise guards.too_many_columns(file_name, sheet.width, sheet=name)
             table = sheet.to_arrow()
             infos = sheet.available_columns()
             letters = [column_letter(info.absolute_index) for info in infos]
             table = table.rename_columns([f"c{i}" for i in range(table.num_columns)])
             table = table.cast(pa.schema([pa.field(f"c{i}", pa.string()) for i in range(table.num_columns)]))
+            if table.num_columns == 0:  # an empty sheet: one empty column, so it loads and is skipped
+                table, letters = pa.table({"c0": pa.array([], pa.string())}), ["A"]
             sheets.append(
                 RawSheet(
                     name=name,
@@ -270,7 +265,10 @@ def sniff_delimiter(lines: list[str]) -> str:
     """The separator that splits the sample into the most rows of one consistent width."""
     best, best_score = ",", -1
     for delimiter in (";", "\t", ","):
-        widths = [len(row) for row in csv.reader(lines, delimiter=delimiter) if row]
+        try:
+            widths = [len(row) for row in csv.reader(lines, delimiter=delimiter) if row]
+        except csv.Error:  # a field past the csv module's limit: not this separator
+            continue
         if not widths:
             continue
         common, count = Counter(widths).most_common(1)[0]
@@ -285,9 +283,13 @@ def _read_csv(data: bytes, file_name: str, workdir: Path) -> RawSheet:
     head, thresholds, unchecked = _write_utf8(data, file_name, path)
     sample = head.decode("utf-8", errors="ignore").splitlines()[:300]
     delimiter = sniff_delimiter(sample)
-    width = max((len(row) for row in csv.reader(sample, delimiter=delimiter)), default=1)
+    try:
+        width = max((len(row) for row in csv.reader(sample, delimiter=delimiter)), default=1)
+    except csv.Error as error:
+        raise guards.csv_sample_problem(file_name, error) from error
     if width > MAX_COLUMNS:
-        raise InputError([RowProblem(file=file_name, code="too_large", detail=f"{width} columns")])
+        # the raw upload: the sample may cut a long first line (separators are ASCII in every encoding)
+        raise guards.too_many_columns(file_name, guards.csv_width(data, delimiter, width))
     return RawSheet(
         name=None,
         letters=[column_letter(i) for i in range(max(width, 1))],

@@ -1,0 +1,360 @@
+"""Limits a file must pass before (or while) it is read: size, zip bombs, password protection, sheet
+shape, cell length.
+
+A hostile or broken file must get a clear message, never a crash: the spreadsheet reader (calamine,
+in Rust) allocates a dense grid of every sheet's used range and aborts the whole process when that
+allocation fails, so a workbook with one cell at A1 and one at XFD1048576 would take the app down.
+Everything here is checked on the zip's directory and a streaming pass over the sheet XML, before
+the reader sees the file.
+
+The limits, and why:
+
+- :data:`MAX_UPLOAD_MB` (200 MB, the same as ``server.maxUploadSize`` in ``.streamlit/config.toml``):
+  a year of a large 1C sales export (a million rows) is about 130 MB as CSV and 50 MB as xlsx; twice
+  that still fits, while a file several times larger would not fit the import's memory anyway.
+- :data:`MAX_UNPACKED_BYTES` and :data:`MAX_RATIO`: real workbooks unpack to 5–20 times their size;
+  a zip bomb unpacks a thousand times. Both come from the zip's directory, before anything is unpacked.
+- :data:`MAX_COLUMNS` (500) and :data:`MAX_CELLS` (25 million cells in a sheet's used range): a
+  million rows of 25 columns; the reader holds about 32 bytes per cell of the range.
+- :data:`MAX_CELL_CHARS` (32,767): Excel's own limit for a cell; longer text is not a client name.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import re
+import struct
+import zipfile
+
+import numpy as np
+
+from sales_analytics.ingest.model import InputError, RowProblem
+
+MAX_UPLOAD_MB = 200
+MAX_FILE_BYTES = MAX_UPLOAD_MB * 1024 * 1024
+MAX_UNPACKED_BYTES = 2_000_000_000
+MAX_RATIO = 100  # unpacked / packed, for a member larger than RATIO_FLOOR
+RATIO_FLOOR = 1_000_000
+MAX_SHEETS = 100
+MAX_COLUMNS = 500
+MAX_CELLS = 25_000_000
+MAX_CELL_CHARS = 32_767
+
+CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ZIP_MAGIC = b"PK\x03\x04"
+# an encrypted xlsx is an OLE container holding these two streams (names in UTF-16LE)
+_ENCRYPTED_STREAMS = ("EncryptionInfo".encode("utf-16-le"), "EncryptedPackage".encode("utf-16-le"))
+_ZIP_TYPES = ("xlsx", "xlsm")
+_CHUNK = 8 << 20
+
+
+def _refuse(file_name: str, code: str, **where) -> InputError:
+    return InputError([RowProblem(file=file_name, code=code, **where)])
+
+
+def check_file(data: bytes, file_name: str, kind: str) -> None:
+    """Refuse, before any reader sees it, a file that is too big, password-protected, or a workbook
+    whose zip or sheets are past the limits. ``kind`` is the file's type from its name."""
+    if len(data) > MAX_FILE_BYTES:
+        size = f"{len(data) / 1024 / 1024:.0f} > {MAX_UPLOAD_MB}"
+        raise _refuse(file_name, "file_too_big", detail=size)
+    if data.startswith(CFB_MAGIC[:4]):
+        # an xlsx is a zip; one in an OLE container is encrypted (Excel's "Encrypt with password")
+        if kind in _ZIP_TYPES or any(name in data for name in _ENCRYPTED_STREAMS):
+            raise _refuse(file_name, "password_protected")
+    if data.startswith(ZIP_MAGIC):
+        check_zip(data, file_name)
+
+
+def check_zip(data: bytes, file_name: str) -> None:
+    """A workbook's zip: its declared sizes within the limits (no member unpacked to learn them),
+    then each sheet's used range counted in one streaming pass."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        members = archive.infolist()
+    except (zipfile.BadZipFile, struct.error, ValueError, OSError) as error:
+        raise _refuse(file_name, "unreadable", detail=str(error)[:200]) from error
+    unpacked = sum(m.file_size for m in members)
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise _refuse(file_name, "zip_bomb", detail=f"{unpacked / 1e6:.0f}")
+    for member in members:
+        ratio = member.file_size / max(member.compress_size, 1)
+        if member.file_size > RATIO_FLOOR and ratio > MAX_RATIO:
+            raise _refuse(file_name, "zip_bomb", detail=f"{member.file_size / 1e6:.0f}")
+    sheets = [m for m in members if _is_sheet(m.filename)]
+    if len(sheets) > MAX_SHEETS:
+        raise _refuse(file_name, "too_many_sheets", detail=f"{len(sheets)} > {MAX_SHEETS}")
+    try:
+        names = _sheet_names(archive)
+        for member in members:
+            if _is_sheet(member.filename):
+                _check_sheet_xml(archive, member, file_name, names)
+            elif member.filename.lower().endswith("sharedstrings.xml"):
+                _drain(archive, member)  # a wrong declared size fails the CRC here, not in the reader
+    except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError) as error:
+        raise _refuse(file_name, "unreadable", detail=str(error)[:200]) from error
+
+
+def _is_sheet(name: str) -> bool:
+    lower = name.lower()
+    return lower.startswith("xl/worksheets/") and lower.endswith(".xml") and "/_rels/" not in lower
+
+
+def _drain(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> None:
+    with archive.open(member) as stream:
+        while stream.read(_CHUNK):
+            pass
+
+
+class _Span:
+    """The extent of a sheet's cells, as the reader lays them out: every non-empty cell's reference,
+    and for cells without one (placed one after another in their row) the rows and cells per row."""
+
+    def __init__(self) -> None:
+        self.rows: list[tuple[int, int]] = []  # (min, max) per chunk
+        self.cols: list[tuple[int, int]] = []
+        self.tag_rows: list[tuple[int, int]] = []  # from <row r="…">: they only place unreferenced cells
+        self.row_elements = 0
+        self.widest_row = 0
+        self.unreferenced = False
+
+    @staticmethod
+    def _extent(values: np.ndarray, into: list) -> None:
+        if values.size:
+            into.append((int(values.min()), int(values.max())))
+
+    @property
+    def width(self) -> int:
+        by_ref = max(c[1] for c in self.cols) - min(c[0] for c in self.cols) + 1 if self.cols else 0
+        return max(by_ref, self.widest_row) if self.unreferenced else by_ref
+
+    @property
+    def height(self) -> int:
+        # an empty <row r="1048576" ht="20"/> (a formatted row) holds nothing the reader keeps
+        rows = self.rows + self.tag_rows if self.unreferenced else self.rows
+        by_ref = max(r[1] for r in rows) - min(r[0] for r in rows) + 1 if rows else 0
+        return max(by_ref, self.row_elements) if self.unreferenced else by_ref
+
+
+def _sheet_names(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet XML path -> the sheet's name, from workbook.xml and its relations (read as text with
+    patterns, never through an XML parser that would expand entities)."""
+    try:
+        book = archive.getinfo("xl/workbook.xml")
+        rels = archive.getinfo("xl/_rels/workbook.xml.rels")
+    except KeyError:
+        return {}
+    if book.file_size > 10_000_000 or rels.file_size > 10_000_000:
+        return {}
+    book_text = archive.read(book).decode("utf-8", errors="replace")
+    rels_text = archive.read(rels).decode("utf-8", errors="replace")
+    targets = {}
+    for tag in re.findall(r"<(?:\w+:)?Relationship\b[^>]*>", rels_text):
+        rid, target = re.search(r'\bId="([^"]*)"', tag), re.search(r'\bTarget="([^"]*)"', tag)
+        if rid and target:
+            path = target.group(1).lstrip("/")
+            targets[rid.group(1)] = path if path.startswith("xl/") else "xl/" + path
+    names = {}
+    for tag in re.findall(r"<(?:\w+:)?sheet\b[^>]*>", book_text):
+        name, rid = re.search(r'\bname="([^"]*)"', tag), re.search(r'\b\w+:id="([^"]*)"', tag)
+        if name and rid and rid.group(1) in targets:
+            names[targets[rid.group(1)].lower()] = html.unescape(name.group(1))
+    return names
+
+
+def _check_sheet_xml(
+    archive: zipfile.ZipFile, member: zipfile.ZipInfo, file_name: str, names: dict[str, str]
+) -> None:
+    """Stream the sheet XML and find the range its cells span, vectorised over the bytes (a pass
+    costs about what unpacking costs). The first pass counts every cell; only a sheet that looks too
+    large is looked at again, leaving out empty formatted cells (``<c r="B2" s="3"/>``), which the
+    reader does not keep."""
+    span = _measure(archive, member, skip_empty=False)
+    if _within(span):
+        return
+    span = _measure(archive, member, skip_empty=True)
+    if _within(span):
+        return
+    sheet_label = names.get(member.filename.lower()) or member.filename.rsplit("/", 1)[-1].removesuffix(
+        ".xml"
+    )
+    if span.width > MAX_COLUMNS:
+        raise _refuse(file_name, "too_many_columns", sheet=sheet_label, detail=str(span.width))
+    raise _refuse(file_name, "sheet_too_large", sheet=sheet_label, detail=f"{span.height} × {span.width}")
+
+
+def _within(span: _Span) -> bool:
+    return span.width <= MAX_COLUMNS and span.width * span.height <= MAX_CELLS
+
+
+def _measure(archive: zipfile.ZipFile, member: zipfile.ZipInfo, skip_empty: bool) -> _Span:
+    span = _Span()
+    with archive.open(member) as stream:
+        tail = b""
+        open_row_cells = 0
+        while True:
+            chunk = stream.read(_CHUNK)
+            if not chunk:
+                break
+            buffer = tail + chunk
+            cut = buffer.rfind(b"<")
+            body, tail = (buffer[:cut], buffer[cut:]) if cut > 0 else (buffer, b"")
+            open_row_cells = _scan(body, span, open_row_cells, skip_empty)
+        _scan(tail, span, open_row_cells, skip_empty)
+    return span
+
+
+def _byte_set(*values: int) -> np.ndarray:
+    table = np.zeros(256, dtype=bool)
+    table[list(values)] = True
+    return table
+
+
+_SPACE = _byte_set(32, 9, 10, 13)
+_TAG_END = _byte_set(32, 9, 10, 13, ord(">"), ord("/"))
+_UPPER = _byte_set(*range(ord("A"), ord("Z") + 1))
+_DIGIT = _byte_set(*range(ord("0"), ord("9") + 1))
+_LETTER = _byte_set(*range(ord("A"), ord("Z") + 1), *range(ord("a"), ord("z") + 1))
+
+
+def _run(raw: np.ndarray, starts: np.ndarray, kind: np.ndarray, limit: int) -> tuple[np.ndarray, np.ndarray]:
+    """At each start: how many bytes of ``kind`` follow (up to ``limit``), and their value as a
+    number (base 26 for column letters, A = 1; base 10 for digits)."""
+    length = np.zeros(starts.size, dtype=np.int64)
+    value = np.zeros(starts.size, dtype=np.int64)
+    going = np.ones(starts.size, dtype=bool)
+    letters = kind is _UPPER
+    last = raw.size - 1
+    for k in range(limit):
+        byte = raw[np.minimum(starts + k, last)]
+        going &= kind[byte] & (starts + k <= last)
+        if not going.any():
+            break
+        digit = byte.astype(np.int64) - (64 if letters else 48)
+        value = np.where(going, value * (26 if letters else 10) + digit, value)
+        length += going
+    return length, value
+
+
+def _scan(body: bytes, span: _Span, open_row_cells: int, skip_empty: bool) -> int:
+    """One chunk of sheet XML (cut before a '<'); returns the cells of the row still open at its end."""
+    raw = np.frombuffer(body, dtype=np.uint8)
+    if raw.size < 8:
+        return open_row_cells
+    last = raw.size - 1
+
+    def at(index: np.ndarray) -> np.ndarray:
+        return raw[np.clip(index, 0, last)]
+
+    # every attribute r="…" (whitespace before the r): where its value starts
+    eq = np.flatnonzero(raw == ord("="))
+    eq = eq[(at(eq - 1) == ord("r")) & _SPACE[at(eq - 2)] & (at(eq + 1) == ord('"')) & (eq >= 2)]
+    starts = eq + 2
+    n_letters, col = _run(raw, starts, _UPPER, 7)
+    n_digits, row = _run(raw, starts + n_letters, _DIGIT, 10)
+    valid = (n_digits > 0) & (at(starts + n_letters + n_digits) == ord('"'))
+    is_cell = valid & (n_letters > 0)
+    # a reference longer than read here (7+ letters, 10+ digits) is past any limit anyway
+    if (valid & ((n_letters >= 7) | (n_digits >= 10))).any():
+        span.cols.append((1, 26**7))
+    kept = is_cell
+    if skip_empty:
+        closes = np.flatnonzero(raw == ord(">"))
+        if closes.size:
+            ends = closes[np.minimum(np.searchsorted(closes, starts), closes.size - 1)]
+            kept = is_cell & (at(ends - 1) != ord("/"))
+    span._extent(col[kept], span.cols)
+    span._extent(row[kept], span.rows)
+    row_refs = valid & (n_letters == 0)
+    span._extent(row[row_refs], span.tag_rows)
+    # cells without a reference are placed one after another in their <row>; most writers give
+    # every cell one, so the tags are counted only when a quick count says some may lack it
+    referenced = int(is_cell.sum())
+    if referenced and body.count(b"<c") == referenced and b":c" not in body:
+        span.row_elements += int(row_refs.sum())
+        return 0
+    opening = np.flatnonzero(raw == ord("<"))
+    name = opening + 1
+    for k in (1, 2, 3):  # a namespace prefix of one to three letters: <x:c
+        prefixed = (at(opening + 1 + k) == ord(":")) & (name == opening + 1)
+        for j in range(1, k + 1):
+            prefixed &= _LETTER[at(opening + j)]
+        name = np.where(prefixed, opening + 2 + k, name)
+    cell_tags = name[(at(name) == ord("c")) & _TAG_END[at(name + 1)] & (name + 1 <= last)]
+    row_tags = name[
+        (at(name) == ord("r"))
+        & (at(name + 1) == ord("o"))
+        & (at(name + 2) == ord("w"))
+        & _TAG_END[at(name + 3)]
+    ]
+    if cell_tags.size > referenced:
+        span.unreferenced = True
+    span.row_elements += row_tags.size
+    if row_tags.size == 0:
+        return open_row_cells + cell_tags.size
+    per_row = np.bincount(np.searchsorted(row_tags, cell_tags, side="right"), minlength=row_tags.size + 1)
+    span.widest_row = max(
+        span.widest_row, open_row_cells + int(per_row[0]), int(per_row[1:-1].max(initial=0))
+    )
+    return int(per_row[-1])
+
+
+def cell_limit_problem(con, table: str, sheet, file_name: str) -> RowProblem | None:
+    """The first cell longer than :data:`MAX_CELL_CHARS` in a loaded sheet (temp table ``table`` with
+    columns c0..cN, ``rowid`` in file order), located by sheet, row and column; None when all fit."""
+    if sheet.width == 0:
+        return None
+    longest = ", ".join(f"coalesce(strlen(c{i}), 0)" for i in range(sheet.width))
+    expression = f"greatest({longest})" if sheet.width > 1 else longest
+    # strlen counts bytes and costs nothing; a cell past the limit in bytes is then measured in characters
+    found = con.execute(f"SELECT max({expression}) FROM {table}").fetchall()[0][0]
+    if not found or found <= MAX_CELL_CHARS:
+        return None
+    for i in range(sheet.width):
+        rows = con.execute(
+            f"SELECT rowid, length(c{i}) FROM {table} WHERE length(c{i}) > $limit ORDER BY rowid LIMIT 1",
+            {"limit": MAX_CELL_CHARS},
+        ).fetchall()
+        if rows:
+            row = rows[0]
+            return RowProblem(
+                file=file_name,
+                sheet=sheet.name,
+                code="cell_too_long",
+                row=sheet.row_number(int(row[0])),
+                column=sheet.letters[i],
+                detail=str(row[1]),
+            )
+    return None
+
+
+def check_cells(con, table: str, sheet, file_name: str) -> None:
+    """Refuse a sheet holding a cell longer than Excel allows (see :func:`cell_limit_problem`)."""
+    problem = cell_limit_problem(con, table, sheet, file_name)
+    if problem is not None:
+        raise InputError([problem])
+
+
+def too_many_columns(file_name: str, width: int, sheet: str | None = None) -> InputError:
+    return _refuse(file_name, "too_many_columns", sheet=sheet, detail=str(width))
+
+
+def csv_width(encoded: bytes, delimiter: str, sampled: int) -> int:
+    """The width to report for a CSV found too wide in its sample: the sample may cut a long first
+    line, so count that line's separators in full (quotes aside; only the message uses it)."""
+    first = encoded[: encoded.find(b"\n")] if b"\n" in encoded else encoded
+    return max(sampled, first.count(delimiter.encode()) + 1)
+
+
+def csv_sample_problem(file_name: str, error: Exception) -> InputError:
+    """The first lines of a CSV that Python's csv module refuses (a field over 128 KB: a cell far
+    past Excel's limit, or an unclosed quote swallowing the file)."""
+    return _refuse(file_name, "line_too_long", detail=str(error)[:200])
+
+
+def csv_read_problem(message: str) -> str | None:
+    """The problem code for a DuckDB CSV reader error we can name better than "too many fields"."""
+    if "maximum line size" in message.lower():
+        return "line_too_long"
+    return None
