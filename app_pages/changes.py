@@ -123,7 +123,9 @@ if not reconciles:  # never expected: the effects are defined so that they add u
     st.error(t("changes.waterfall.mismatch", lang))
 summary_columns = {"category": "category", "amount": "kopecks", "deals": "int"}
 with st.expander(t("changes.waterfall.table", lang)):
-    st.dataframe(display_table(summary, summary_columns, lang), hide_index=True, width="stretch")
+    st.dataframe(
+        display_table(summary, summary_columns, lang), hide_index=True, width="stretch", placeholder="—"
+    )
     out.table(
         summary, summary_columns, name="changes", title=t("changes.waterfall.title", lang), key="summary_xlsx"
     )
@@ -168,7 +170,11 @@ with deals_tab:
         "probability_from": "probability", "probability_to": "probability", "effect": "money",
     }  # fmt: skip
     st.dataframe(
-        display_table(listed, deal_columns, lang), hide_index=True, width="stretch", key="changes_deals"
+        display_table(listed, deal_columns, lang),
+        hide_index=True,
+        width="stretch",
+        key="changes_deals",
+        placeholder="—",
     )
     out.table(
         listed, deal_columns, name="changed_deals", title=t("changes.tab.deals", lang), key="deals_xlsx",
@@ -194,7 +200,9 @@ with triangle_tab:
     snapshots = list(table.columns[1:-1])
     headers = {day: format_day(day, lang) for day in snapshots}
     shown = {"month": "month", **dict.fromkeys(snapshots, "money"), "plan": "money"}
-    st.dataframe(display_table(table, shown, lang, headers), hide_index=True, width="stretch")
+    st.dataframe(
+        display_table(table, shown, lang, headers), hide_index=True, width="stretch", placeholder="—"
+    )
     out.table(table, shown, name="triangle", title=t("changes.tab.triangle", lang), key="triangle_xlsx",
               headers=headers)  # fmt: skip
 
@@ -220,7 +228,12 @@ with slip_tab:
         per_manager = changes.slip_by_manager(history.managers)
         manager_columns = {"manager": "text", "share": "percent", "slipped": "money", "slipped_deals": "int",
                            "weeks_with_slip": "int"}  # fmt: skip
-        st.dataframe(display_table(per_manager, manager_columns, lang), hide_index=True, width="stretch")
+        st.dataframe(
+            display_table(per_manager, manager_columns, lang),
+            hide_index=True,
+            width="stretch",
+            placeholder="—",
+        )
         week_columns = {
             "manager": "text", "week": "day", "date_from": "day", "forecast": "money", "slipped": "money",
             "deals": "int", "slipped_deals": "int", "share": "percent",
@@ -236,7 +249,12 @@ with slip_tab:
             "months_pushed": "int", "first_month": "month", "month": "month", "status": "status",
             "weighted": "money",
         }  # fmt: skip
-        st.dataframe(display_table(history.deals, slip_columns, lang), hide_index=True, width="stretch")
+        st.dataframe(
+            display_table(history.deals, slip_columns, lang),
+            hide_index=True,
+            width="stretch",
+            placeholder="—",
+        )
         slip_export = {
             **slip_columns, "department": "text", "deal_id": "text", "first_seen": "day", "last_seen": "day",
             "value": "money", "probability": "probability",
@@ -260,6 +278,8 @@ with accuracy_tab:
         accuracy_columns = {"month": "month", "group": "text", "fact": "money"}
         for weeks in changes.WEEKS_BEFORE:
             accuracy_columns |= {f"forecast_{weeks}w": "money", f"accuracy_{weeks}w": "percent"}
-        st.dataframe(display_table(accuracy, accuracy_columns, lang), hide_index=True, width="stretch")
+        st.dataframe(
+            display_table(accuracy, accuracy_columns, lang), hide_index=True, width="stretch", placeholder="—"
+        )
         out.table(accuracy, accuracy_columns, name="accuracy", title=t("changes.tab.accuracy", lang),
                   key="accuracy_xlsx")  # fmt: skip

@@ -28,7 +28,11 @@ options = ui_cache.report(clients.filter_options, lang=lang)
 
 def table(frame, columns, key: str) -> None:
     st.dataframe(
-        charts_plan.styled_table(frame, columns, "clients", lang), hide_index=True, width="stretch", key=key
+        charts_plan.styled_table(frame, columns, "clients", lang),
+        hide_index=True,
+        width="stretch",
+        key=key,
+        placeholder="—",
     )
     if len(frame) > charts_plan.DISPLAY_ROWS:
         st.caption(

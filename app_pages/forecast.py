@@ -125,7 +125,9 @@ if by != "all" and len(landing) > 1:
             "group": "text", "fact_to_date": "money", "weighted_open": "money", "deals": "int",
             "landing": "money", "plan": "money", "gap": "money", "attainment": "percent",
         }  # fmt: skip
-        st.dataframe(display_table(landing, landing_columns, lang), hide_index=True, width="stretch")
+        st.dataframe(
+            display_table(landing, landing_columns, lang), hide_index=True, width="stretch", placeholder="—"
+        )
         out.table(
             landing, landing_columns, name="landing", key="landing_xlsx",
             title=t("forecast.landing.title", lang, month=format_month(total["month"], lang)),
@@ -173,7 +175,11 @@ table_columns = {
 }  # fmt: skip
 in_months = report[report["month"].map(lambda m: isinstance(m, date))]
 st.dataframe(
-    display_table(in_months, table_columns, lang), hide_index=True, width="stretch", key="forecast_table"
+    display_table(in_months, table_columns, lang),
+    hide_index=True,
+    width="stretch",
+    key="forecast_table",
+    placeholder="—",
 )
 out.table(
     report,
@@ -205,13 +211,17 @@ else:
             ),
             icon=":material/schedule:",
         )
-        st.dataframe(display_table(overdue, deal_columns, lang), hide_index=True, width="stretch")
+        st.dataframe(
+            display_table(overdue, deal_columns, lang), hide_index=True, width="stretch", placeholder="—"
+        )
         out.table(
             overdue, deal_columns, name="overdue", title=t("forecast.overdue.title", lang), key="overdue_xlsx"
         )
     if not undated.empty:
         st.warning(t("forecast.undated.summary", lang, count=len(undated)), icon=":material/event_busy:")
-        st.dataframe(display_table(undated, deal_columns, lang), hide_index=True, width="stretch")
+        st.dataframe(
+            display_table(undated, deal_columns, lang), hide_index=True, width="stretch", placeholder="—"
+        )
         out.table(
             undated, deal_columns, name="undated", title=t("forecast.undated", lang), key="undated_xlsx"
         )
@@ -259,7 +269,13 @@ st.caption(
         unweighted=format_money(sum(cell["value"]), lang),
     )
 )
-st.dataframe(display_table(cell, deal_columns, lang), hide_index=True, width="stretch", key="forecast_cell")
+st.dataframe(
+    display_table(cell, deal_columns, lang),
+    hide_index=True,
+    width="stretch",
+    key="forecast_cell",
+    placeholder="—",
+)
 out.table(
     cell, deal_columns, name="deals", title=t("forecast.cell.title", lang), key="cell_xlsx",
     extra=[(t("forecast.cell.month", lang), _cell_month_name(cell_month)),

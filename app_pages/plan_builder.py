@@ -133,6 +133,7 @@ st.dataframe(
     hide_index=True,
     width="stretch",
     key="plan_builder_table",
+    placeholder="—",
 )
 title = t(
     "plan_builder.file_title",

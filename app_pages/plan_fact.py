@@ -166,6 +166,7 @@ if in_progress:
         hide_index=True,
         width="stretch",
         key="plan_fact_progress_table",
+        placeholder="—",
     )
     download(
         rows,
@@ -222,6 +223,7 @@ else:
         hide_index=True,
         width="stretch",
         key="plan_fact_table",
+        placeholder="—",
     )
     download(
         table,

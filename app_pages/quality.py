@@ -77,6 +77,7 @@ if check is not None:
             hide_index=True,
             width="stretch",
             key=f"quality_rows_{check}",
+            placeholder="—",
         )
         if len(rows) > charts_plan.DISPLAY_ROWS:
             st.caption(
@@ -122,4 +123,5 @@ st.dataframe(
     on_select=pick_batch_from_table,
     selection_mode="single-row",
     key=TABLE,
+    placeholder="—",
 )

@@ -68,7 +68,7 @@ def problems_frame(problems) -> pd.DataFrame:
 
 
 def show_problems(problems, *, key: str) -> None:
-    st.dataframe(problems_frame(problems), hide_index=True, width="stretch", key=key)
+    st.dataframe(problems_frame(problems), hide_index=True, width="stretch", key=key, placeholder="—")
 
 
 def period_text(start: date | None, end: date | None) -> str:
@@ -290,7 +290,13 @@ def draw_sheet(file_id: str, kind: str, s_index: int, sheet, keys_by_header: dic
             )
     if sheet.sample is not None and not sheet.sample.empty:
         st.markdown(f"**{t('ui.upload.sample', lang)}**")
-        st.dataframe(sheet.sample, hide_index=True, width="stretch", key=f"sample:{file_id}:{kind}:{s_index}")
+        st.dataframe(
+            sheet.sample,
+            hide_index=True,
+            width="stretch",
+            key=f"sample:{file_id}:{kind}:{s_index}",
+            placeholder="—",
+        )
 
 
 def run_import(specs: list[dict], skip_invalid: bool) -> list[dict]:
