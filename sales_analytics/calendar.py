@@ -18,6 +18,7 @@ from datetime import date, timedelta
 from functools import cache
 
 import holidays
+from holidays import registry
 
 DEFAULT_COUNTRY = "RU"
 COUNTRY_VARIABLE = "SALES_ANALYTICS_COUNTRY"
@@ -28,15 +29,28 @@ def default_country() -> str:
     return (os.environ.get(COUNTRY_VARIABLE) or DEFAULT_COUNTRY).strip().upper()
 
 
+@cache
+def _known_codes() -> frozenset[str]:
+    # Read from the library's registry (name, then ISO alpha-2 and alpha-3 codes, then class
+    # aliases): list_supported_countries() imports every country's module to list its
+    # subdivisions, which cost the first page a visible 0.4-0.9 s.
+    return frozenset(
+        alias
+        for _name, *aliases in registry.COUNTRIES.values()
+        for alias in aliases
+        if alias.isupper() and len(alias) in (2, 3)
+    )
+
+
 def supported_countries() -> tuple[str, ...]:
-    """ISO codes of the countries whose calendars the library knows."""
-    return tuple(sorted(holidays.list_supported_countries()))
+    """ISO codes (alpha-2 and alpha-3) of the countries whose calendars the library knows."""
+    return tuple(sorted(_known_codes()))
 
 
 def check_country(country: str | None) -> str:
     """``country`` as an upper-case ISO code the library knows (``None``: the default); else ValueError."""
     code = (country or default_country()).strip().upper()
-    if code not in holidays.list_supported_countries():
+    if code not in _known_codes():
         raise ValueError(f"no production calendar for country {code!r}")
     return code
 

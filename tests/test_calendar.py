@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import holidays
 import pytest
 
 from sales_analytics import calendar
@@ -77,6 +78,12 @@ def test_an_unknown_country_is_refused():
     with pytest.raises(ValueError, match="XX"):
         calendar.month_working_days(date(2026, 5, 1), "XX")
     assert "RU" in calendar.supported_countries()
+
+
+def test_the_known_countries_are_the_librarys_own_list():
+    # read from the registry (cheap), they must be exactly what the library lists (slow)
+    assert set(calendar.supported_countries()) == set(holidays.list_supported_countries())
+    assert calendar.check_country("rus") == "RUS"
 
 
 @pytest.mark.parametrize(
