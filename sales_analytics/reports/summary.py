@@ -40,7 +40,7 @@ import duckdb
 import pandas as pd
 
 from sales_analytics import batches, calendar
-from sales_analytics.db import load_query
+from sales_analytics.db import load_query, query_df
 from sales_analytics.i18n import format_day, format_money, format_month, t
 from sales_analytics.reports import changes, clients, forecast, plan_fact
 
@@ -229,12 +229,7 @@ def month_cards(
 
 def _month_cards(con: duckdb.DuckDBPyConnection, as_of: date, lang: str, country: str | None) -> MonthCards:
     month = calendar.month_start(as_of)
-    progress = plan_fact.month_progress(con, month, as_of, by="department", lang=lang, country=country)
-    totals = progress.frame[progress.frame["group"] == plan_fact.TOTAL]
-    total = totals.iloc[0] if len(totals) else None
-    plan = None if total is None else total["plan"]
-    fact = Decimal("0.00") if total is None else total["fact_to_date"]
-    plan_to_date = None if total is None else total["plan_to_date"]
+    plan, fact, plan_to_date, working_days, elapsed_days = _month_plan_fact(con, month, as_of, country)
 
     snapshot = weighted = landing = None
     deals = 0
@@ -263,9 +258,34 @@ def _month_cards(con: duckdb.DuckDBPyConnection, as_of: date, lang: str, country
         landing=landing,
         gap=None if plan is None or landing is None else plan - landing,
         snapshot=snapshot,
-        working_days=progress.working_days,
-        elapsed_days=progress.elapsed_days,
+        working_days=working_days,
+        elapsed_days=elapsed_days,
     )
+
+
+def _month_plan_fact(
+    con: duckdb.DuckDBPyConnection, month: date, as_of: date, country: str | None
+) -> tuple[Decimal | None, Decimal, Decimal | None, int, int]:
+    """The ``TOTAL`` row of :func:`plan_fact.month_progress` by department: plan, fact to date, plan
+    to date (the sum of the departments' rounded plans to date, as there), and the month's working
+    days and those elapsed to ``as_of``.
+
+    Read from the month's own sales and plan rows (queries/summary_month_plan_fact.sql, the month's
+    part of plan_fact_by_group) rather than through plan/fact's client store: on a server just
+    started the store is a copy of every sale, and the overview's first card should not wait for it.
+    tests/reports/test_summary.py holds the two equal.
+    """
+    country = calendar.check_country(country)
+    working_days = calendar.month_working_days(month, country)
+    elapsed = calendar.elapsed_working_days(month, as_of, country)
+    fact_to = min(as_of, calendar.month_end(month))
+    groups = query_df(con, "summary_month_plan_fact", {"month": month, "fact_to": fact_to})
+    plans = [plan for plan in groups["plan"] if plan is not None and not pd.isna(plan)]
+    plan = sum(plans, Decimal(0)) if plans else None
+    fact = sum(groups["fact"], Decimal("0.00"))
+    to_date = [(p * elapsed / working_days).quantize(Decimal("0.01"), ROUND_HALF_UP) for p in plans]
+    plan_to_date = sum(to_date, Decimal(0)) if to_date else None
+    return plan, fact, plan_to_date, working_days, elapsed
 
 
 # --- the next months -----------------------------------------------------------------------------
