@@ -173,6 +173,13 @@ to_date[2].metric(
     **quiet,
 )
 
+# The week's changes and the dormant clients take longest on a server just started: computed beside
+# the chart, in the background, and kept even when the tab is closed before they are drawn.
+ui_cache.prefetch(
+    (summary.top_changes, {"as_of": as_of, "lang": lang}),
+    (summary.big_dormant, {"as_of": as_of, "lang": lang}),
+)
+
 # --- the next months ------------------------------------------------------------------------------
 # imported here, after the cards: the exports bring the xlsx writer, which the first paint needn't wait for
 from app_pages import downloads  # noqa: E402
