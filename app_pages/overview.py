@@ -4,6 +4,10 @@ who needs a call, and how fresh the data is; the weekly summary to download.
 Every figure comes from ``reports.summary`` (which reads the forecast, changes, plan/fact and clients
 reports) through the data-version cache. Laid out for a phone too: short labels, cards that wrap,
 a four-column table.
+
+The figures are computed in the order they are drawn, and the one-line answer and the cards come
+first: Streamlit sends each element as it is drawn, so on a server just started (every cache cold)
+the cards show while the chart and the lists are still being computed.
 """
 
 from datetime import date
@@ -11,7 +15,7 @@ from datetime import date
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
-from app_pages import downloads, states
+from app_pages import states
 from sales_analytics import charts_overview, ui_cache
 from sales_analytics.i18n import format_day, format_money, format_month, format_number, format_percent, t
 from sales_analytics.reports import clients, summary
@@ -169,7 +173,17 @@ to_date[2].metric(
     **quiet,
 )
 
+# The week's changes and the dormant clients take longest on a server just started: computed beside
+# the chart, in the background, and kept even when the tab is closed before they are drawn.
+ui_cache.prefetch(
+    (summary.top_changes, {"as_of": as_of, "lang": lang}),
+    (summary.big_dormant, {"as_of": as_of, "lang": lang}),
+)
+
 # --- the next months ------------------------------------------------------------------------------
+# imported here, after the cards: the exports bring the xlsx writer, which the first paint needn't wait for
+from app_pages import downloads  # noqa: E402
+
 following = ui_cache.report(summary.next_months, as_of=as_of, lang=lang)
 st.subheader(t("summary.next_title", lang))
 if following.attrs.get("snapshot") is None:

@@ -353,3 +353,27 @@ def report(function, **params):
     return _report(
         db.target, version(db), function.__module__, function.__name__, tuple(sorted(params.items()))
     )
+
+
+def prefetch(*calls) -> None:
+    """Start ``(function, params)`` calls in a background thread of this process, one after another,
+    so that a page can draw its first elements while the slow figures below them are computed.
+
+    Only for functions that keep their own results per data version in-process (the summary's), and
+    only on a database file (an in-memory one keys no such cache: the work would be done twice). The
+    page still asks :func:`report` for each figure: it waits for the running call, or gets the kept
+    result. A failure here is left for that call to meet and show.
+    """
+    db = database()
+    if not db.is_file:
+        return
+
+    def run() -> None:
+        try:
+            with db.cursor() as con:
+                for function, params in calls:
+                    function(con, **params)
+        except Exception:  # noqa: BLE001 - the page's own call computes it again and shows the error
+            pass
+
+    threading.Thread(target=run, name="prefetch", daemon=True).start()

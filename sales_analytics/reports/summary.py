@@ -27,16 +27,20 @@ As of day d (the summary's date; the overview uses the latest day the data cover
 
 from __future__ import annotations
 
+import dataclasses
 import io
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 import duckdb
 import pandas as pd
-import xlsxwriter
 
 from sales_analytics import batches, calendar
+from sales_analytics.db import load_query, query_df
 from sales_analytics.i18n import format_day, format_money, format_month, t
 from sales_analytics.reports import changes, clients, forecast, plan_fact
 
@@ -91,6 +95,66 @@ def _ratio(value: Decimal | None, plan: Decimal | None) -> float | None:
 
 def _months_between(first: date, second: date) -> int:
     return (second.year - first.year) * 12 + second.month - first.month
+
+
+# --- the figures, kept per data version ----------------------------------------------------------
+#
+# The overview reads the same four figures at every page view and the weekly summary reads them
+# again; each one costs a few reports (plan/fact, landing, forecast, changes, clients). So each
+# result is kept in this process, keyed like forecast.snapshot_dates on (database file, data_version,
+# latest import): every import and delete bumps the version, so a kept figure is never read after
+# its data changed. A database without a file (":memory:", a meeting) has no name to key on: its
+# figures are computed at each call. Two threads asking for the same figure at once (the page and
+# the warm-up of a just-started server) compute it once: the second waits for the first.
+
+_KEPT = 64
+_FIGURES: OrderedDict[tuple, object] = OrderedDict()
+_COMPUTING: dict[tuple, threading.Event] = {}
+_LOCK = threading.Lock()
+
+
+def clear_cache() -> None:
+    """Forget every figure kept in this process (the benchmark's cold and uncached calls)."""
+    with _LOCK:
+        _FIGURES.clear()
+
+
+def _private(value):
+    """A copy the caller may change without changing the kept figure (frames are mutable)."""
+    if isinstance(value, pd.DataFrame):
+        return value.copy()
+    if isinstance(value, BigDormant):
+        return dataclasses.replace(value, clients=value.clients.copy())
+    return value
+
+
+def _kept(con: duckdb.DuckDBPyConnection, name: str, params: tuple, compute: Callable[[], object]):
+    """``compute()``, kept per database file and data version under (name, params)."""
+    ((path, *version),) = con.execute(load_query("forecast_cache_key")).fetchall()
+    if path is None:
+        return compute()
+    key = (path, *version, name, params)
+    while True:
+        with _LOCK:
+            if key in _FIGURES:
+                _FIGURES.move_to_end(key)
+                return _private(_FIGURES[key])
+            waiting = _COMPUTING.get(key)
+            if waiting is None:
+                done = _COMPUTING[key] = threading.Event()
+                break
+        waiting.wait()  # then read what the other thread kept (or compute, if it failed)
+    try:
+        value = compute()
+        with _LOCK:
+            _FIGURES[key] = value
+            while len(_FIGURES) > _KEPT:  # older versions are never read again
+                _FIGURES.popitem(last=False)
+        return _private(value)
+    finally:
+        with _LOCK:
+            del _COMPUTING[key]
+        done.set()
 
 
 # --- when ----------------------------------------------------------------------------------------
@@ -160,13 +224,12 @@ def month_cards(
     """This month's plan, fact to date, plan to date, landing and gap as of ``as_of`` (see the module's
     rules). The plan and the to-date figures are the ``TOTAL`` row of :func:`plan_fact.month_progress`;
     the landing is the total of :func:`forecast.landing`, when a snapshot of this month exists."""
+    return _kept(con, "month_cards", (as_of, lang, country), lambda: _month_cards(con, as_of, lang, country))
+
+
+def _month_cards(con: duckdb.DuckDBPyConnection, as_of: date, lang: str, country: str | None) -> MonthCards:
     month = calendar.month_start(as_of)
-    progress = plan_fact.month_progress(con, month, as_of, by="department", lang=lang, country=country)
-    totals = progress.frame[progress.frame["group"] == plan_fact.TOTAL]
-    total = totals.iloc[0] if len(totals) else None
-    plan = None if total is None else total["plan"]
-    fact = Decimal("0.00") if total is None else total["fact_to_date"]
-    plan_to_date = None if total is None else total["plan_to_date"]
+    plan, fact, plan_to_date, working_days, elapsed_days = _month_plan_fact(con, month, as_of, country)
 
     snapshot = weighted = landing = None
     deals = 0
@@ -195,9 +258,34 @@ def month_cards(
         landing=landing,
         gap=None if plan is None or landing is None else plan - landing,
         snapshot=snapshot,
-        working_days=progress.working_days,
-        elapsed_days=progress.elapsed_days,
+        working_days=working_days,
+        elapsed_days=elapsed_days,
     )
+
+
+def _month_plan_fact(
+    con: duckdb.DuckDBPyConnection, month: date, as_of: date, country: str | None
+) -> tuple[Decimal | None, Decimal, Decimal | None, int, int]:
+    """The ``TOTAL`` row of :func:`plan_fact.month_progress` by department: plan, fact to date, plan
+    to date (the sum of the departments' rounded plans to date, as there), and the month's working
+    days and those elapsed to ``as_of``.
+
+    Read from the month's own sales and plan rows (queries/summary_month_plan_fact.sql, the month's
+    part of plan_fact_by_group) rather than through plan/fact's client store: on a server just
+    started the store is a copy of every sale, and the overview's first card should not wait for it.
+    tests/reports/test_summary.py holds the two equal.
+    """
+    country = calendar.check_country(country)
+    working_days = calendar.month_working_days(month, country)
+    elapsed = calendar.elapsed_working_days(month, as_of, country)
+    fact_to = min(as_of, calendar.month_end(month))
+    groups = query_df(con, "summary_month_plan_fact", {"month": month, "fact_to": fact_to})
+    plans = [plan for plan in groups["plan"] if plan is not None and not pd.isna(plan)]
+    plan = sum(plans, Decimal(0)) if plans else None
+    fact = sum(groups["fact"], Decimal("0.00"))
+    to_date = [(p * elapsed / working_days).quantize(Decimal("0.01"), ROUND_HALF_UP) for p in plans]
+    plan_to_date = sum(to_date, Decimal(0)) if to_date else None
+    return plan, fact, plan_to_date, working_days, elapsed
 
 
 # --- the next months -----------------------------------------------------------------------------
@@ -209,6 +297,10 @@ def next_months(
     """The company's weighted forecast against plan for the ``months`` months after ``as_of``'s month:
     :data:`NEXT_COLUMNS` (gap = plan − weighted; attainment = weighted / plan, a float), read from the
     latest snapshot on or before ``as_of`` (``attrs["snapshot"]``; none and no rows without one)."""
+    return _kept(con, "next_months", (as_of, months, lang), lambda: _next_months(con, as_of, months, lang))
+
+
+def _next_months(con: duckdb.DuckDBPyConnection, as_of: date, months: int, lang: str) -> pd.DataFrame:
     first = calendar.add_months(calendar.month_start(as_of), 1)
     try:
         snapshot = forecast.resolve_snapshot(con, as_of)
@@ -294,6 +386,17 @@ def top_changes(
     total in each snapshot), change (end − start), changed (how many deals moved the total). With fewer
     than two snapshots: no rows, and those are none.
     """
+    return _kept(
+        con,
+        "top_changes",
+        (as_of, count, months, lang),
+        lambda: _top_changes(con, as_of, count, months, lang),
+    )
+
+
+def _top_changes(
+    con: duckdb.DuckDBPyConnection, as_of: date, count: int, months: int, lang: str
+) -> pd.DataFrame:
     dates = [day for day in forecast.snapshot_dates(con) if day <= as_of]
     if len(dates) < 2:
         empty = pd.DataFrame(columns=[*CHANGE_COLUMNS, "deal_id"])
@@ -307,12 +410,11 @@ def top_changes(
     waterfall = changes.summarise(classified)
     deals = changes.deal_list(classified, lang)
     deals = deals[deals["effect"] != 0]
-    size = deals["effect"].map(abs)
+    size = [abs(effect) for effect in deals["effect"]]
+    names = [str(client) for client in deals["client"]]
+    products = [str(product) for product in deals["product"]]
     # largest effect first; ties in a fixed order, so the list is the same on every run
-    order = sorted(
-        range(len(deals)),
-        key=lambda i: (-size.iloc[i], str(deals["client"].iloc[i]), str(deals["product"].iloc[i])),
-    )
+    order = sorted(range(len(deals)), key=lambda i: (-size[i], names[i], products[i]))
     top = deals.iloc[order[:count]][[*CHANGE_COLUMNS, "deal_id"]].reset_index(drop=True)
     start = waterfall.loc[waterfall["category"] == "start", "amount"].iloc[0]
     end = waterfall.loc[waterfall["category"] == "end", "amount"].iloc[0]
@@ -349,6 +451,17 @@ def big_dormant(
 ) -> BigDormant:
     """Dormant clients (the clients report's defaults) averaging at least ``min_month`` per active
     month over the lookback; their number and lookback turnover."""
+    return _kept(
+        con,
+        "big_dormant",
+        (as_of, Decimal(min_month), lang),
+        lambda: _big_dormant(con, as_of, min_month, lang),
+    )
+
+
+def _big_dormant(
+    con: duckdb.DuckDBPyConnection, as_of: date, min_month: Decimal | int, lang: str
+) -> BigDormant:
     listed = clients.dormant_clients(con, as_of, min_size=min_month, size_per="month", lang=lang)
     return BigDormant(
         as_of=as_of,
@@ -449,6 +562,8 @@ class _Book:
     """
 
     def __init__(self) -> None:
+        import xlsxwriter  # here, not at the top: the overview's first paint does not wait for it
+
         self.buffer = io.BytesIO()
         self.book = xlsxwriter.Workbook(
             self.buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_numbers": False}

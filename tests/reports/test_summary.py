@@ -110,6 +110,49 @@ def test_month_cards_are_the_reports_figures(demo):
     assert cards.snapshot == landing.attrs["snapshot"]
 
 
+@pytest.mark.parametrize(
+    "day",
+    [
+        DEMO_ANCHOR,
+        calendar.month_start(DEMO_ANCHOR),  # no working day elapsed yet
+        DEMO_ANCHOR - timedelta(days=40),
+        date(DEMO_ANCHOR.year, 1, 31),
+        date(DEMO_ANCHOR.year - 3, 6, 15),  # before the data: nothing at all
+        date(DEMO_ANCHOR.year + 1, 2, 10),  # after the sales: a plan, maybe, and no fact
+    ],
+)
+def test_month_cards_read_plan_fact_as_the_month_progress_does(demo, day):
+    """The cards read the month's plan and fact straight from its rows (not through the client store):
+    every figure is still month_progress's TOTAL row, to the kopeck, on any day."""
+    cards = summary.month_cards(demo, day)
+    progress = plan_fact.month_progress(demo, calendar.month_start(day), day)
+    totals = progress.frame[progress.frame["group"] == plan_fact.TOTAL]
+    if totals.empty:
+        assert (cards.plan, cards.fact_to_date, cards.plan_to_date) == (None, 0, None)
+    else:
+        total = totals.iloc[0]
+        assert (cards.plan, cards.fact_to_date, cards.plan_to_date) == (
+            total["plan"],
+            total["fact_to_date"],
+            total["plan_to_date"],
+        )
+        assert str(cards.fact_to_date) == str(total["fact_to_date"])  # the same kopecks written
+    assert (cards.working_days, cards.elapsed_days) == (progress.working_days, progress.elapsed_days)
+
+
+def test_month_cards_by_hand_match_month_progress(tiny):
+    for day in (AS_OF, date(2026, 12, 3), date(2026, 11, 5), date(2026, 10, 31), date(2027, 1, 15)):
+        cards = summary.month_cards(tiny, day)
+        progress = plan_fact.month_progress(tiny, calendar.month_start(day), day)
+        totals = progress.frame[progress.frame["group"] == plan_fact.TOTAL]
+        expected = (
+            (None, 0, None)
+            if totals.empty
+            else tuple(totals.iloc[0][["plan", "fact_to_date", "plan_to_date"]])
+        )
+        assert (cards.plan, cards.fact_to_date, cards.plan_to_date) == expected, day
+
+
 def test_no_landing_without_a_snapshot_of_this_month(tiny):
     """In December the latest snapshot (16 November) forecasts November: no landing is guessed."""
     december = date(2026, 12, 3)
