@@ -239,15 +239,26 @@ def deal_list(
     frame = classified[classified["category"] != "unchanged"].copy()
     frame["department"] = frame["department"].fillna(no_department(lang))
     frame["manager"] = frame["manager"].fillna(no_manager(lang))
-    if categories is not None:
-        frame = frame[frame["category"].isin(categories)]
-    if managers is not None:
-        frame = frame[frame["manager"].isin(managers)]
-    if departments is not None:
-        frame = frame[frame["department"].isin(departments)]
+    if categories is not None or managers is not None or departments is not None:
+        frame = frame[deal_filter(frame, categories, managers, departments)]
     result = frame[DEAL_COLUMNS + DEAL_EXTRA_COLUMNS].reset_index(drop=True)
     result.attrs = dict(classified.attrs)
     return result
+
+
+def deal_filter(
+    deals: pd.DataFrame,
+    categories: tuple[str, ...] | None = None,
+    managers: tuple[str, ...] | None = None,
+    departments: tuple[str, ...] | None = None,
+) -> pd.Series:
+    """Which rows of :func:`deal_list` the filters let through (``None``: no filter on that column;
+    managers and departments as printed)."""
+    chosen = pd.Series(True, index=deals.index)
+    for column, values in (("category", categories), ("manager", managers), ("department", departments)):
+        if values is not None:
+            chosen &= deals[column].isin(values)
+    return chosen
 
 
 def changes_summary(
