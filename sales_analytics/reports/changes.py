@@ -31,11 +31,14 @@ from __future__ import annotations
 
 import argparse
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
 import duckdb
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -108,38 +111,68 @@ def window(snapshot_b: date, months: int = DEFAULT_MONTHS, month: date | None = 
     return horizon(snapshot_b, months)
 
 
-# The matching is the heavy part of the changes page (about two thirds of it), and it does not
-# depend on which pairs are asked: each pair of consecutive snapshots is matched on its own (ranks are
-# per snapshot). So the first call of a data version matches every consecutive pair once and keeps
-# the result in this process; the waterfall of two consecutive snapshots and the slip history of any
-# number of weeks then take their pairs from it. Keyed like snapshot_dates (file, data_version,
-# latest import), so an import or a delete is never read stale; in-memory databases are not kept.
-_PAIRS: dict[tuple, pa.Table] = {}
-_PAIRS_KEPT = 4
-_PAIRS_LOCK = threading.Lock()
+# The matching is the heavy part of the changes page, and it does not depend on which pairs are
+# asked: each pair of consecutive snapshots is matched on its own (ranks are per snapshot). So the
+# first call of a data version matches every consecutive pair once and keeps the result in this
+# process, with what the slip history derives from it (each deal row chained to its deal's first row,
+# the slip per manager and pair); the waterfall of two consecutive snapshots and the slip history of
+# any number of weeks then slice them. Keyed like snapshot_dates (file, data_version, latest import),
+# so an import or a delete is never read stale; in-memory databases are not kept.
+@dataclass
+class _Matched:
+    """Every pair of consecutive snapshots of one data version, matched (changes_matched.sql), and the
+    slip tables derived from it, built on first use."""
+
+    pairs: pa.Table
+    slips: tuple[pa.Table, pa.Table] | None = None
+
+
+_MATCHED: dict[tuple, _Matched] = {}
+_MATCHED_KEPT = 4
+_MATCHED_LOCK = threading.Lock()
 
 
 def clear_cache() -> None:
     """Forget the matched pairs kept in this process (the benchmark's cold and uncached runs)."""
-    with _PAIRS_LOCK:
-        _PAIRS.clear()
+    with _MATCHED_LOCK:
+        _MATCHED.clear()
 
 
-def _all_pairs(con: duckdb.DuckDBPyConnection, dates: list[date], measure: str) -> pa.Table | None:
+@contextmanager
+def _registered(con: duckdb.DuckDBPyConnection, **tables: pa.Table) -> Iterator[None]:
+    """The Arrow ``tables`` readable by name in this cursor's queries, for the duration."""
+    for name, table in tables.items():
+        con.register(name, table)
+    try:
+        yield
+    finally:
+        for name in tables:
+            con.unregister(name)
+
+
+def _fresh_pairs(con: duckdb.DuckDBPyConnection, snapshots: list[date], measure: str) -> pa.Table:
+    """Each pair of consecutive ``snapshots`` matched now (changes_matched.sql)."""
+    con.execute(load_query("changes_matched"), {"snapshots": snapshots, "measure": measure})
+    try:
+        return con.sql("select * from changes_matched").to_arrow_table()
+    finally:
+        con.execute("drop table if exists temp.main.changes_matched")
+
+
+def _kept(con: duckdb.DuckDBPyConnection, dates: list[date], measure: str) -> _Matched | None:
     ((path, *version),) = con.execute(load_query("forecast_cache_key")).fetchall()
     if path is None:
         return None
     key = (path, *version, measure)
-    with _PAIRS_LOCK:
-        table = _PAIRS.get(key)
-    if table is None:
-        con.execute(load_query("changes_matched"), {"snapshots": dates, "measure": measure})
-        table = con.sql("select * from changes_matched").to_arrow_table()
-        with _PAIRS_LOCK:
-            if len(_PAIRS) >= _PAIRS_KEPT:
-                _PAIRS.clear()
-            _PAIRS[key] = table
-    return table
+    with _MATCHED_LOCK:
+        kept = _MATCHED.get(key)
+    if kept is None:
+        kept = _Matched(_fresh_pairs(con, dates, measure))
+        with _MATCHED_LOCK:
+            if len(_MATCHED) >= _MATCHED_KEPT:
+                _MATCHED.clear()
+            _MATCHED[key] = kept
+    return kept
 
 
 def _consecutive(snapshots: list[date], dates: list[date]) -> bool:
@@ -150,27 +183,46 @@ def _consecutive(snapshots: list[date], dates: list[date]) -> bool:
     return dates[start : start + len(snapshots)] == list(snapshots)
 
 
-def _match(con: duckdb.DuckDBPyConnection, snapshots: list[date], measure: str) -> None:
-    """Match the deals of each pair of consecutive ``snapshots`` into this cursor's temporary table
-    ``changes_matched``, which the changes and slip queries read (one matching, several readers)."""
+def _pairs(
+    con: duckdb.DuckDBPyConnection, snapshots: list[date], measure: str
+) -> tuple[pa.Table, _Matched | None]:
+    """The deals of each pair of consecutive ``snapshots`` matched (the rows of changes_matched.sql),
+    and the data version's kept matching they were taken from (``None``: matched now)."""
     dates = snapshot_dates(con)
-    pairs = _all_pairs(con, dates, measure) if _consecutive(snapshots, dates) else None
-    if pairs is None:
-        con.execute(load_query("changes_matched"), {"snapshots": snapshots, "measure": measure})
-        return
-    # the pairs asked for, picked in Arrow: DuckDB would scan all of them to create the table
+    kept = _kept(con, dates, measure) if _consecutive(snapshots, dates) else None
+    if kept is None:
+        return _fresh_pairs(con, snapshots, measure), None
     first, last = pa.scalar(snapshots[0], pa.date32()), pa.scalar(snapshots[-1], pa.date32())
-    pairs = pairs.filter(
-        pc.and_(pc.greater_equal(pairs["date_a"], first), pc.less_equal(pairs["date_b"], last))
+    pairs = kept.pairs.filter(
+        pc.and_(pc.greater_equal(kept.pairs["date_a"], first), pc.less_equal(kept.pairs["date_b"], last))
     )
-    con.register("changes_matched_all", pairs)
-    try:
-        con.execute(
-            load_query("changes_matched_subset"),
-            {"snapshots": snapshots, "first": snapshots[0], "last": snapshots[-1]},
-        )
-    finally:
-        con.unregister("changes_matched_all")
+    return pairs, kept
+
+
+def _chains(nodes: pa.Table) -> np.ndarray:
+    """Each node's chain: the ``ref`` of the first row of its deal, followed back through
+    ``previous`` (nodes ordered by snapshot, so a row's previous one is settled before it)."""
+    refs = nodes["ref"].to_numpy()
+    if len(refs) == 0:
+        return refs
+    previous = nodes["previous"].fill_null(-1).to_numpy()
+    days = nodes["seen"].cast(pa.int32()).to_numpy()
+    chain = np.arange(refs.max() + 1, dtype=refs.dtype)
+    bounds = [0, *(np.flatnonzero(np.diff(days)) + 1), len(refs)]
+    for start, stop in zip(bounds[:-1], bounds[1:], strict=True):
+        rows, before = refs[start:stop], previous[start:stop]
+        linked = before >= 0
+        chain[rows[linked]] = chain[before[linked]]
+    return chain[refs]
+
+
+def _slip_tables(con: duckdb.DuckDBPyConnection, pairs: pa.Table) -> tuple[pa.Table, pa.Table]:
+    """From matched pairs: every deal row with its chain (changes_slip_nodes.sql) and the slip per
+    manager and pair (changes_slip_managers.sql)."""
+    with _registered(con, changes_matched=pairs):
+        nodes = con.sql(load_query("changes_slip_nodes")).to_arrow_table()
+        weeks = con.sql(load_query("changes_slip_managers")).to_arrow_table()
+    return nodes.append_column("chain", pa.array(_chains(nodes))), weeks
 
 
 def classify(
@@ -193,8 +245,9 @@ def classify(
     check_choices(measure=measure, months=months)
     snapshot_a, snapshot_b = resolve_pair(con, date_from, date_to)
     first, last = window(snapshot_b, months, month)
-    _match(con, [snapshot_a, snapshot_b], measure)
-    frame = query_df(con, "changes_deal_pairs", {"window_from": first, "window_to": last})
+    pairs, _ = _pairs(con, [snapshot_a, snapshot_b], measure)
+    with _registered(con, changes_matched=pairs):
+        frame = query_df(con, "changes_deal_pairs", {"window_from": first, "window_to": last})
     frame.attrs.update(snapshot_a=snapshot_a, snapshot_b=snapshot_b, window_from=first, window_to=last)
     return frame
 
@@ -407,13 +460,27 @@ def slip_history(
         return SlipHistory(
             pd.DataFrame(columns=SLIP_DEAL_COLUMNS), pd.DataFrame(columns=SLIP_MANAGER_COLUMNS), tuple(dates)
         )
-    _match(con, dates, measure)
-    deals = query_df(con, "changes_slip_deals")
+    pairs, kept = _pairs(con, dates, measure)
+    if kept is None:
+        nodes, weeks = _slip_tables(con, pairs)
+    else:
+        with _MATCHED_LOCK:
+            slips = kept.slips
+        if slips is None:
+            slips = _slip_tables(con, kept.pairs)
+            with _MATCHED_LOCK:
+                kept.slips = slips
+        nodes, weeks = slips
+    with _registered(con, changes_slip_nodes=nodes):
+        deals = query_df(con, "changes_slip_deals", {"first": dates[0], "last": dates[-1]})
     deals["department"] = deals["department"].fillna(no_department(lang))
     deals["manager"] = deals["manager"].fillna(no_manager(lang))
     for column in ("times_pushed", "months_pushed"):
         deals[column] = deals[column].astype("int64")
-    managers = query_df(con, "changes_slip_managers")
+    first, last = pa.scalar(dates[0], pa.date32()), pa.scalar(dates[-1], pa.date32())
+    managers = weeks.filter(
+        pc.and_(pc.greater_equal(weeks["date_from"], first), pc.less_equal(weeks["week"], last))
+    ).to_pandas()
     managers["manager"] = managers["manager"].fillna(no_manager(lang))
     for column in ("deals", "slipped_deals"):
         managers[column] = managers[column].astype("int64")
