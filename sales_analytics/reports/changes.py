@@ -133,9 +133,11 @@ _MATCHED_LOCK = threading.Lock()
 
 
 def clear_cache() -> None:
-    """Forget the matched pairs kept in this process (the benchmark's cold and uncached runs)."""
+    """Forget the matching and accuracy rows kept in this process (the benchmark's cold and uncached
+    runs)."""
     with _MATCHED_LOCK:
         _MATCHED.clear()
+        _ACCURACY.clear()
 
 
 @contextmanager
@@ -546,7 +548,9 @@ def forecast_accuracy(
     dates = snapshot_dates(con)
     if not dates:
         return pd.DataFrame(columns=ACCURACY_COLUMNS)
-    frame = query_df(con, "forecast_accuracy", {"as_of": as_of or dates[-1], "measure": measure})
+    rows = _accuracy_rows(con, measure)
+    before = pa.scalar(month_start(as_of or dates[-1]), pa.date32())
+    frame = rows.filter(pc.less(rows["month"], before)).to_pandas()
     rows: dict[tuple, dict] = {}
     for record in frame.itertuples(index=False):
         key = (record.month, record.is_total, record.manager)
@@ -563,6 +567,26 @@ def forecast_accuracy(
         rows[key][f"forecast_{weeks}w"] = record.forecast
         rows[key][f"accuracy_{weeks}w"] = accuracy(record.fact, record.forecast)
     return pd.DataFrame(list(rows.values()), columns=ACCURACY_COLUMNS)
+
+
+# Every month's accuracy rows (forecast_accuracy.sql), kept per data version and measure like the
+# matching: the page asks for the months before a date, which only cuts them.
+_ACCURACY: dict[tuple, pa.Table] = {}
+
+
+def _accuracy_rows(con: duckdb.DuckDBPyConnection, measure: str) -> pa.Table:
+    ((path, *version),) = con.execute(load_query("forecast_cache_key")).fetchall()
+    key = (path, *version, measure)
+    with _MATCHED_LOCK:
+        rows = _ACCURACY.get(key) if path is not None else None
+    if rows is None:
+        rows = con.sql(load_query("forecast_accuracy"), params={"measure": measure}).to_arrow_table()
+        if path is not None:
+            with _MATCHED_LOCK:
+                if len(_ACCURACY) >= _MATCHED_KEPT:
+                    _ACCURACY.clear()
+                _ACCURACY[key] = rows
+    return rows
 
 
 def accuracy(fact: Decimal, forecast: Decimal | None) -> float | None:
