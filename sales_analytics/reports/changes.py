@@ -96,11 +96,13 @@ WEEKS_BEFORE = (1, 2, 4)
 # --- the pair of snapshots and the window --------------------------------------------------------
 
 
-def resolve_pair(con: duckdb.DuckDBPyConnection, date_from: date, date_to: date) -> tuple[date, date]:
+def resolve_pair(
+    con: duckdb.DuckDBPyConnection, date_from: date, date_to: date, dates: list[date] | None = None
+) -> tuple[date, date]:
     """Snapshots A and B for the dates asked: the latest snapshot on or before each date."""
     if date_from > date_to:
         raise ValueError(f"the earlier date {date_from.isoformat()} is after the later {date_to.isoformat()}")
-    dates = snapshot_dates(con)
+    dates = snapshot_dates(con) if dates is None else dates
     return resolve_snapshot(con, date_from, dates), resolve_snapshot(con, date_to, dates)
 
 
@@ -123,8 +125,8 @@ class _Matched:
     """Every pair of consecutive snapshots of one data version, matched (changes_matched.sql), and the
     slip tables derived from it, built on first use."""
 
-    pairs: pa.Table
-    slips: tuple[pa.Table, pa.Table] | None = None
+    pairs: pa.Table  # ordered by date_a
+    slips: tuple[pa.Table, pa.Table] | None = None  # (nodes ordered by seen, weeks)
 
 
 _MATCHED: dict[tuple, _Matched] = {}
@@ -169,7 +171,7 @@ def _kept(con: duckdb.DuckDBPyConnection, dates: list[date], measure: str) -> _M
     with _MATCHED_LOCK:
         kept = _MATCHED.get(key)
     if kept is None:
-        kept = _Matched(_fresh_pairs(con, dates, measure))
+        kept = _Matched(_fresh_pairs(con, dates, measure).sort_by("date_a"))
         with _MATCHED_LOCK:
             if len(_MATCHED) >= _MATCHED_KEPT:
                 _MATCHED.clear()
@@ -185,20 +187,26 @@ def _consecutive(snapshots: list[date], dates: list[date]) -> bool:
     return dates[start : start + len(snapshots)] == list(snapshots)
 
 
+def _between(table: pa.Table, column: str, first: date, last: date) -> pa.Table:
+    """The rows of ``table`` (ordered by the date ``column``) from ``first`` to ``last``: a slice, no copy."""
+    days = table[column].cast(pa.int32()).to_numpy()
+    epoch = date(1970, 1, 1)
+    start = np.searchsorted(days, (first - epoch).days, side="left")
+    stop = np.searchsorted(days, (last - epoch).days, side="right")
+    return table.slice(start, stop - start)
+
+
 def _pairs(
-    con: duckdb.DuckDBPyConnection, snapshots: list[date], measure: str
-) -> tuple[pa.Table, _Matched | None]:
-    """The deals of each pair of consecutive ``snapshots`` matched (the rows of changes_matched.sql),
-    and the data version's kept matching they were taken from (``None``: matched now)."""
-    dates = snapshot_dates(con)
+    con: duckdb.DuckDBPyConnection, snapshots: list[date], measure: str, dates: list[date]
+) -> pa.Table:
+    """The deals of each pair of consecutive ``snapshots`` matched (the rows of changes_matched.sql):
+    cut from the data version's kept matching when they follow each other in ``dates`` (every
+    snapshot), else matched now."""
     kept = _kept(con, dates, measure) if _consecutive(snapshots, dates) else None
     if kept is None:
-        return _fresh_pairs(con, snapshots, measure), None
-    first, last = pa.scalar(snapshots[0], pa.date32()), pa.scalar(snapshots[-1], pa.date32())
-    pairs = kept.pairs.filter(
-        pc.and_(pc.greater_equal(kept.pairs["date_a"], first), pc.less_equal(kept.pairs["date_b"], last))
-    )
-    return pairs, kept
+        return _fresh_pairs(con, snapshots, measure)
+    # pairs from the first snapshot to the one before the last: their B sides reach the last
+    return _between(kept.pairs, "date_a", snapshots[0], snapshots[-2])
 
 
 def _chains(nodes: pa.Table) -> np.ndarray:
@@ -245,9 +253,10 @@ def classify(
     snapshot_b, window_from, window_to. :func:`summarise` and :func:`deal_list` read it.
     """
     check_choices(measure=measure, months=months)
-    snapshot_a, snapshot_b = resolve_pair(con, date_from, date_to)
+    dates = snapshot_dates(con)
+    snapshot_a, snapshot_b = resolve_pair(con, date_from, date_to, dates)
     first, last = window(snapshot_b, months, month)
-    pairs, _ = _pairs(con, [snapshot_a, snapshot_b], measure)
+    pairs = _pairs(con, [snapshot_a, snapshot_b], measure, dates)
     with _registered(con, changes_matched=pairs):
         frame = query_df(con, "changes_deal_pairs", {"window_from": first, "window_to": last})
     frame.attrs.update(snapshot_a=snapshot_a, snapshot_b=snapshot_b, window_from=first, window_to=last)
@@ -462,9 +471,10 @@ def slip_history(
         return SlipHistory(
             pd.DataFrame(columns=SLIP_DEAL_COLUMNS), pd.DataFrame(columns=SLIP_MANAGER_COLUMNS), tuple(dates)
         )
-    pairs, kept = _pairs(con, dates, measure)
+    every = snapshot_dates(con)
+    kept = _kept(con, every, measure) if _consecutive(dates, every) else None
     if kept is None:
-        nodes, weeks = _slip_tables(con, pairs)
+        nodes, weeks = _slip_tables(con, _fresh_pairs(con, dates, measure))
     else:
         with _MATCHED_LOCK:
             slips = kept.slips
@@ -472,7 +482,7 @@ def slip_history(
             slips = _slip_tables(con, kept.pairs)
             with _MATCHED_LOCK:
                 kept.slips = slips
-        nodes, weeks = slips
+        nodes, weeks = _between(slips[0], "seen", dates[0], dates[-1]), slips[1]
     with _registered(con, changes_slip_nodes=nodes):
         deals = query_df(con, "changes_slip_deals", {"first": dates[0], "last": dates[-1]})
     deals["department"] = deals["department"].fillna(no_department(lang))
