@@ -48,7 +48,9 @@ from sales_analytics.i18n import no_department, no_manager, t
 from sales_analytics.reports.forecast import (
     DEFAULT_MONTHS,
     MEASURES,
+    MONTHS_RANGE,
     NoSnapshot,
+    add_months,
     bad_input,
     check_choices,
     horizon,
@@ -140,6 +142,7 @@ def clear_cache() -> None:
     with _MATCHED_LOCK:
         _MATCHED.clear()
         _ACCURACY.clear()
+        _TRIANGLES.clear()
 
 
 @contextmanager
@@ -378,20 +381,59 @@ def forecast_triangle(
         raise NoSnapshot("no forecast snapshot")
     last = resolve_snapshot(con, date_to, dates) if date_to is not None else dates[-1]
     missing = missing_label(by, lang)
-    frame = query_df(
-        con,
-        "forecast_triangle",
-        {
-            "last_snapshot": last,
-            "months": months,
-            "by": by,
-            "group": None if by == "all" else group,
-            "group_is_missing": group is not None and group == missing,
-            "measure": measure,
-        },
-    )
+    group = None if by == "all" else group
+    params = {
+        "last_snapshot": last,
+        "months": months,
+        "by": by,
+        "group": group,
+        "group_is_missing": group is not None and group == missing,
+        "measure": measure,
+    }
+    whole = _whole_triangle(con, dates, measure) if group is None else None
+    if whole is None:
+        frame = query_df(con, "forecast_triangle", params)
+    else:
+        # the triangle up to a snapshot, over some months, is the whole one's corner: its cells
+        # read no snapshot after its own, its plan no group
+        until = pa.scalar(add_months(month_start(last), months - 1), pa.date32())
+        frame = whole.filter(
+            pc.and_(
+                pc.less_equal(whole["snapshot_date"], pa.scalar(last, pa.date32())),
+                pc.less_equal(whole["month"], until),
+            )
+        ).to_pandas()
     frame["deals"] = frame["deals"].astype("int64")
     return frame
+
+
+# The whole company's triangle (every snapshot, the longest horizon), kept per data version and
+# measure like the matching: the page's triangle up to any snapshot is cut from it.
+_TRIANGLES: dict[tuple, pa.Table] = {}
+
+
+def _whole_triangle(con: duckdb.DuckDBPyConnection, dates: list[date], measure: str) -> pa.Table | None:
+    ((path, *version),) = con.execute(load_query("forecast_cache_key")).fetchall()
+    if path is None:
+        return None
+    key = (path, *version, measure)
+    with _MATCHED_LOCK:
+        whole = _TRIANGLES.get(key)
+    if whole is None:
+        params = {
+            "last_snapshot": dates[-1],
+            "months": MONTHS_RANGE[1],
+            "by": "all",
+            "group": None,
+            "group_is_missing": False,
+            "measure": measure,
+        }
+        whole = con.sql(load_query("forecast_triangle"), params=params).to_arrow_table()
+        with _MATCHED_LOCK:
+            if len(_TRIANGLES) >= _MATCHED_KEPT:
+                _TRIANGLES.clear()
+            _TRIANGLES[key] = whole
+    return whole
 
 
 def triangle_table(triangle: pd.DataFrame) -> pd.DataFrame:
