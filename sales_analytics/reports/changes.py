@@ -137,8 +137,8 @@ _MATCHED_LOCK = threading.Lock()
 
 
 def clear_cache() -> None:
-    """Forget the matching and accuracy rows kept in this process (the benchmark's cold and uncached
-    runs)."""
+    """Forget the matching, the whole triangle and the accuracy rows kept in this process (the
+    benchmark's cold and uncached runs)."""
     with _MATCHED_LOCK:
         _MATCHED.clear()
         _ACCURACY.clear()
