@@ -1,20 +1,22 @@
 """Изменения прогноза: what changed in the forecast between two snapshots, deal by deal, and why.
 
-The page reads its choices, asks ``reports.changes`` for each visual through the data-version cache
-and draws: the waterfall with its reconciliation line, the changed deals, the forecast triangle, the
-slip history and the forecast's accuracy.
+The page reads its choices, asks ``changes_view`` for each visual (the ``reports.changes`` figures
+with their chart and formatted tables, built once per choice and data version) and draws: the
+waterfall with its reconciliation line, the changed deals, the forecast triangle, the slip history
+and the forecast's accuracy.
 """
 
 from datetime import date
 
 import streamlit as st
 
+from app_pages import changes_view as view
 from app_pages import filters, states
 from app_pages.downloads import Exports
-from sales_analytics import charts_forecast, ui_cache
+from sales_analytics import ui_cache
 from sales_analytics.i18n import format_day, format_money, format_month, t
 from sales_analytics.reports import changes, forecast
-from sales_analytics.reports.forecast_display import display_table, month_options
+from sales_analytics.reports.forecast_display import month_options
 
 lang = ui_cache.lang()
 
@@ -63,10 +65,8 @@ measure: str = choices[4].radio(
     horizontal=True, key="changes_measure",
 )  # fmt: skip
 
-classified = ui_cache.report(
-    changes.classify, date_from=date_from, date_to=date_to, months=months, month=month, measure=measure
-)
-summary = changes.summarise(classified)
+# each visual comes built and formatted, once per choice and data version (app_pages/changes_view.py)
+moves = view.waterfall(date_from, date_to, months, month, measure, lang)
 out = Exports(
     t("changes.title", lang),
     lang,
@@ -81,7 +81,7 @@ out = Exports(
 )  # fmt: skip
 out.filters = [f for f in out.filters if f]
 filters.copy_link(lang)
-window_from, window_to = classified.attrs["window_from"], classified.attrs["window_to"]
+window_from, window_to = moves.attrs["window_from"], moves.attrs["window_to"]
 window_text = (
     format_month(window_from, lang)
     if window_from == window_to
@@ -100,14 +100,8 @@ st.caption(
 
 # --- the waterfall -------------------------------------------------------------------------------
 st.subheader(t("changes.waterfall.title", lang))
-out.chart(
-    charts_forecast.waterfall(summary, lang),
-    name="waterfall",
-    title=t("changes.waterfall.title", lang),
-    key="changes_waterfall",
-)
-start, end = summary["amount"].iloc[0], summary["amount"].iloc[-1]
-effects = sum(summary["amount"].iloc[1:-1])
+out.chart(moves.figure, name="waterfall", title=t("changes.waterfall.title", lang), key="changes_waterfall")
+start, effects, end = moves.start, moves.effects, moves.end
 reconciles = start + effects == end
 st.markdown(
     t(
@@ -121,14 +115,12 @@ st.markdown(
 )
 if not reconciles:  # never expected: the effects are defined so that they add up
     st.error(t("changes.waterfall.mismatch", lang))
-summary_columns = {"category": "category", "amount": "kopecks", "deals": "int"}
 with st.expander(t("changes.waterfall.table", lang)):
-    st.dataframe(
-        display_table(summary, summary_columns, lang), hide_index=True, width="stretch", placeholder="—"
-    )
+    st.dataframe(moves.summary_shown, hide_index=True, width="stretch", placeholder="—")
     out.table(
-        summary, summary_columns, name="changes", title=t("changes.waterfall.title", lang), key="summary_xlsx"
-    )
+        moves.summary, view.SUMMARY_COLUMNS, name="changes", title=t("changes.waterfall.title", lang),
+        key="summary_xlsx",
+    )  # fmt: skip
 
 deals_tab, triangle_tab, slip_tab, accuracy_tab = st.tabs(
     [t("changes.tab.deals", lang), t("changes.tab.triangle", lang), t("changes.tab.slip", lang),
@@ -137,7 +129,7 @@ deals_tab, triangle_tab, slip_tab, accuracy_tab = st.tabs(
 
 # --- the changed deals ---------------------------------------------------------------------------
 with deals_tab:
-    everything = changes.deal_list(classified, lang)
+    everything = moves.deals
     present = [c for c in changes.ALL_CATEGORIES if c in set(everything["category"])]
     row = st.columns(3)
     everyone = t("changes.filter.all", lang)  # an empty filter lets everything through
@@ -153,8 +145,8 @@ with deals_tab:
         row[2], filters.DEPARTMENT, t("changes.filter.department", lang),
         sorted(set(everything["department"])), placeholder=everyone, key="changes_departments",
     )  # fmt: skip
-    listed = changes.deal_list(
-        classified, lang, tuple(categories) or None, tuple(managers) or None, tuple(departments) or None
+    listed, shown = view.filtered_deals(
+        moves, tuple(categories) or None, tuple(managers) or None, tuple(departments) or None
     )
     st.caption(
         t(
@@ -164,20 +156,9 @@ with deals_tab:
             effect=format_money(sum(listed["effect"]), lang, kopecks=True),
         )
     )
-    deal_columns = {
-        "category": "category", "client": "text", "manager": "text", "department": "text", "product": "text",
-        "month_from": "month_or_none", "month_to": "month_or_none", "amount_from": "money", "amount_to": "money",
-        "probability_from": "probability", "probability_to": "probability", "effect": "money",
-    }  # fmt: skip
-    st.dataframe(
-        display_table(listed, deal_columns, lang),
-        hide_index=True,
-        width="stretch",
-        key="changes_deals",
-        placeholder="—",
-    )
+    st.dataframe(shown, hide_index=True, width="stretch", key="changes_deals", placeholder="—")
     out.table(
-        listed, deal_columns, name="changed_deals", title=t("changes.tab.deals", lang), key="deals_xlsx",
+        listed, view.DEAL_COLUMNS, name="changed_deals", title=t("changes.tab.deals", lang), key="deals_xlsx",
         extra=[(t("changes.filter.category", lang),
                 ", ".join(t(f"changes.category.{c}", lang) for c in categories) or everyone),
                (t("changes.filter.manager", lang), ", ".join(managers) or everyone),
@@ -187,24 +168,11 @@ with deals_tab:
 # --- the triangle --------------------------------------------------------------------------------
 with triangle_tab:
     st.caption(t("changes.triangle.explain", lang))
-    triangle = ui_cache.report(
-        changes.forecast_triangle, date_to=date_to, months=months, measure=measure, lang=lang
-    )
-    out.chart(
-        charts_forecast.triangle_lines(triangle, lang),
-        name="triangle",
-        title=t("changes.tab.triangle", lang),
-        key="changes_triangle",
-    )
-    table = changes.triangle_table(triangle)
-    snapshots = list(table.columns[1:-1])
-    headers = {day: format_day(day, lang) for day in snapshots}
-    shown = {"month": "month", **dict.fromkeys(snapshots, "money"), "plan": "money"}
-    st.dataframe(
-        display_table(table, shown, lang, headers), hide_index=True, width="stretch", placeholder="—"
-    )
-    out.table(table, shown, name="triangle", title=t("changes.tab.triangle", lang), key="triangle_xlsx",
-              headers=headers)  # fmt: skip
+    triangle = view.triangle(date_to, months, measure, lang)
+    out.chart(triangle.figure, name="triangle", title=t("changes.tab.triangle", lang), key="changes_triangle")
+    st.dataframe(triangle.shown, hide_index=True, width="stretch", placeholder="—")
+    out.table(triangle.table, triangle.columns, name="triangle", title=t("changes.tab.triangle", lang),
+              key="triangle_xlsx", headers=triangle.headers)  # fmt: skip
 
 # --- slips ---------------------------------------------------------------------------------------
 with slip_tab:
@@ -213,73 +181,40 @@ with slip_tab:
         t("changes.slip.period", lang), list(SLIP_WEEKS), format_func=lambda w: t(SLIP_WEEKS[w], lang),
         horizontal=True, key="changes_slip_weeks",
     )  # fmt: skip
-    history = ui_cache.report(changes.slip_history, date_to=date_to, weeks=weeks, measure=measure, lang=lang)
+    slips = view.slips(date_to, weeks, measure, lang)
+    history = slips.history
     st.markdown(f"**{t('changes.slip.managers', lang)}**")
     st.caption(t("changes.slip.managers_explain", lang))
     if history.managers.empty:
         st.info(t("changes.slip.none", lang))
     else:
         out.chart(
-            charts_forecast.slip_heatmap(history.managers, lang),
-            name="slips",
-            title=t("changes.slip.managers", lang),
-            key="changes_slip_chart",
+            slips.figure, name="slips", title=t("changes.slip.managers", lang), key="changes_slip_chart"
         )
-        per_manager = changes.slip_by_manager(history.managers)
-        manager_columns = {"manager": "text", "share": "percent", "slipped": "money", "slipped_deals": "int",
-                           "weeks_with_slip": "int"}  # fmt: skip
-        st.dataframe(
-            display_table(per_manager, manager_columns, lang),
-            hide_index=True,
-            width="stretch",
-            placeholder="—",
-        )
-        week_columns = {
-            "manager": "text", "week": "day", "date_from": "day", "forecast": "money", "slipped": "money",
-            "deals": "int", "slipped_deals": "int", "share": "percent",
-        }  # fmt: skip
-        out.table(history.managers, week_columns, name="slip_by_week", title=t("changes.slip.managers", lang),
+        st.dataframe(slips.per_manager_shown, hide_index=True, width="stretch", placeholder="—")
+        out.table(history.managers, view.WEEK_COLUMNS, name="slip_by_week", title=t("changes.slip.managers", lang),
                   key="slip_managers_xlsx", extra=[(t("changes.slip.period", lang), t(SLIP_WEEKS[weeks], lang))])  # fmt: skip
     st.markdown(f"**{t('changes.slip.deals', lang)}**")
     if history.deals.empty:
         st.info(t("changes.slip.no_deals", lang))
     else:
-        slip_columns = {
-            "client": "text", "manager": "text", "product": "text", "times_pushed": "int",
-            "months_pushed": "int", "first_month": "month", "month": "month", "status": "status",
-            "weighted": "money",
-        }  # fmt: skip
-        st.dataframe(
-            display_table(history.deals, slip_columns, lang),
-            hide_index=True,
-            width="stretch",
-            placeholder="—",
-        )
-        slip_export = {
-            **slip_columns, "department": "text", "deal_id": "text", "first_seen": "day", "last_seen": "day",
-            "value": "money", "probability": "probability",
-        }  # fmt: skip
-        out.table(history.deals, slip_export, name="slip_by_deal", title=t("changes.slip.deals", lang),
+        st.dataframe(slips.deals_shown, hide_index=True, width="stretch", placeholder="—")
+        out.table(history.deals, view.SLIP_EXPORT_COLUMNS, name="slip_by_deal", title=t("changes.slip.deals", lang),
                   key="slip_deals_xlsx", extra=[(t("changes.slip.period", lang), t(SLIP_WEEKS[weeks], lang))])  # fmt: skip
 
 # --- accuracy ------------------------------------------------------------------------------------
 with accuracy_tab:
     st.caption(t("changes.accuracy.explain", lang))
-    accuracy = ui_cache.report(changes.forecast_accuracy, as_of=date_to, measure=measure, lang=lang)
-    if accuracy.empty:
+    accuracy = view.accuracy(date_to, measure, lang)
+    if accuracy.figure is None:
         st.info(t("changes.accuracy.none", lang))
     else:
         out.chart(
-            charts_forecast.accuracy_bars(accuracy, lang),
+            accuracy.figure,
             name="accuracy",
             title=t("changes.tab.accuracy", lang),
             key="changes_accuracy_chart",
         )
-        accuracy_columns = {"month": "month", "group": "text", "fact": "money"}
-        for weeks in changes.WEEKS_BEFORE:
-            accuracy_columns |= {f"forecast_{weeks}w": "money", f"accuracy_{weeks}w": "percent"}
-        st.dataframe(
-            display_table(accuracy, accuracy_columns, lang), hide_index=True, width="stretch", placeholder="—"
-        )
-        out.table(accuracy, accuracy_columns, name="accuracy", title=t("changes.tab.accuracy", lang),
+        st.dataframe(accuracy.shown, hide_index=True, width="stretch", placeholder="—")
+        out.table(accuracy.frame, view.ACCURACY_COLUMNS, name="accuracy", title=t("changes.tab.accuracy", lang),
                   key="accuracy_xlsx")  # fmt: skip

@@ -1,6 +1,7 @@
 -- Forecast changes from snapshot A to snapshot B (SPEC.md "Forecast changes"): one row per open deal
 -- of A and per deal of B, each in exactly one category, with its effect on the window's weighted total.
--- Reads the changes_matched table (changes_matched.sql) of this cursor.
+-- Reads changes_matched: the rows of changes_matched.sql for the pair (registered by
+-- reports/changes.py).
 --
 -- A deal's window value: its weighted value when it is open and expected in the window, else 0.
 -- effect = window value in B - window value in A, for every category, so the effects of the deals

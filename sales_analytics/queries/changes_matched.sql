@@ -1,5 +1,6 @@
 -- The deal matching between consecutive snapshots, shared by the changes and slip queries: it fills
--- the temporary table changes_matched of this cursor (the table goes with the cursor), which they read.
+-- the temporary table changes_matched of this cursor, which reports/changes.py reads into Arrow (and
+-- drops), keeps per data version and hands to those queries under the same name.
 --
 -- For each pair of consecutive dates in $snapshots (A = the earlier, B = the later; pair_no 1 is the
 -- first two dates), one row per deal of A and per deal of B, the two sides of a matched deal on one

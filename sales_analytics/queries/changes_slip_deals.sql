@@ -1,78 +1,38 @@
--- Slip per deal over a history of snapshots: how many times, and by how many months in all, its
--- expected month was pushed later (open in two consecutive snapshots, a later month in the second).
--- Only deals pushed at least once. Reads the changes_matched table of this cursor
--- (changes_matched.sql), filled with every pair of consecutive snapshots of the history.
--- A deal's identity across snapshots is its chain of matches: each matched row points back to its
--- row in the previous snapshot; doubling the pointers ten times (each step looks twice as far back)
--- reaches the chain's first row for histories of up to 1,024 snapshots, about twenty years of weeks.
-with matched as (
-    select * from changes_matched
+-- Slip per deal over a history of snapshots, $first to $last: how many times, and by how many months
+-- in all, its expected month was pushed later (open in two consecutive snapshots, a later month in
+-- the second). Only deals pushed at least once. Reads changes_slip_nodes (changes_slip_nodes.sql,
+-- with each row's chain: the first row of its deal's chain of matches, which reports/changes.py
+-- follows back from snapshot to snapshot). The nodes may cover a longer history than asked: the
+-- rows of $first to $last are those of the history, and a push counts when both of its snapshots
+-- are in it (the row pushed is seen after $first). A chain cut to a span of snapshots is still one
+-- deal's rows: matches only join consecutive snapshots.
+with nodes as (
+    select * from changes_slip_nodes where seen between $first and $last
 ),
 
 clients as (
     select client_key, display_name from clients
 ),
 
--- every deal row once: the B side of every pair, and the A side of the first pair
-nodes as materialized (
-    select
-        ref_b as ref, date_b as seen, deal_id_b as deal_id, client_key_b as client_key,
-        client_name_b as client_name, manager_b as manager, department_b as department,
-        product_b as product, month_b as month, value_b as value, probability_b as probability,
-        weighted_b as weighted, status_b as status, ref_a as previous
-    from matched
-    where ref_b is not null
-    union all
-    select
-        ref_a, date_a, deal_id_a, client_key_a, client_name_a, manager_a, department_a, product_a,
-        month_a, value_a, probability_a, weighted_a, status_a, null
-    from matched
-    where pair_no = 1 and ref_a is not null
-),
-
-pushes as (
-    select ref_b as ref, date_diff('month', month_a, month_b) as months
-    from matched
-    where status_a = 'open' and status_b = 'open' and month_b > month_a
-),
-
-up_0 as (select ref, coalesce(previous, ref) as up from nodes),
-up_1 as (select a.ref, b.up from up_0 as a join up_0 as b on b.ref = a.up),
-up_2 as (select a.ref, b.up from up_1 as a join up_1 as b on b.ref = a.up),
-up_3 as (select a.ref, b.up from up_2 as a join up_2 as b on b.ref = a.up),
-up_4 as (select a.ref, b.up from up_3 as a join up_3 as b on b.ref = a.up),
-up_5 as (select a.ref, b.up from up_4 as a join up_4 as b on b.ref = a.up),
-up_6 as (select a.ref, b.up from up_5 as a join up_5 as b on b.ref = a.up),
-up_7 as (select a.ref, b.up from up_6 as a join up_6 as b on b.ref = a.up),
-up_8 as (select a.ref, b.up from up_7 as a join up_7 as b on b.ref = a.up),
-up_9 as (select a.ref, b.up from up_8 as a join up_8 as b on b.ref = a.up),
-up_10 as (select a.ref, b.up from up_9 as a join up_9 as b on b.ref = a.up),
-
 chain_pushes as (
-    select c.up as chain, count(*) as times_pushed, sum(p.months) as months_pushed
-    from pushes as p
-    join up_10 as c using (ref)
-    group by c.up
-),
-
-chain_rows as (
-    select n.*, c.up as chain, p.times_pushed, p.months_pushed
-    from nodes as n
-    join up_10 as c using (ref)
-    join chain_pushes as p on p.chain = c.up
+    select chain, count(*) as times_pushed, sum(pushed_months) as months_pushed
+    from nodes
+    where seen > $first and pushed_months is not null
+    group by chain
 ),
 
 chains as (
     select
-        chain,
-        any_value(times_pushed) as times_pushed,
-        any_value(months_pushed) as months_pushed,
-        arg_min(month, seen) as first_month,
-        min(seen) as first_seen,
-        max(seen) as last_seen,
-        arg_max(ref, seen) as latest_ref
-    from chain_rows
-    group by chain
+        n.chain,
+        any_value(p.times_pushed) as times_pushed,
+        any_value(p.months_pushed) as months_pushed,
+        arg_min(n.month, n.seen) as first_month,
+        min(n.seen) as first_seen,
+        max(n.seen) as last_seen,
+        arg_max(n.ref, n.seen) as latest_ref
+    from nodes as n
+    join chain_pushes as p using (chain)
+    group by n.chain
 ),
 
 final as (

@@ -1,7 +1,8 @@
 -- Slip per manager and week: for each pair of consecutive snapshots, the manager's open deals in the
 -- earlier one (their weighted forecast) and those of them whose expected month is later in the next
 -- snapshot, where the deal is still open (pushed). Reads the changes_matched table of this cursor
--- (changes_matched.sql), filled with every pair of consecutive snapshots of the history.
+-- (changes_matched.sql), filled with every pair of consecutive snapshots of a data version once
+-- (reports/changes.py keeps the result and takes the weeks of a history from it).
 with matched as (
     select * from changes_matched
 ),

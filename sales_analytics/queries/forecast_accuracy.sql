@@ -1,20 +1,29 @@
--- Forecast accuracy: for each month that ended before $as_of, per manager and in total, the forecast
--- made for it 1, 2 and 4 weeks before its last day, against the fact that came in.
+-- Forecast accuracy: for each month the data covers, per manager and in total, the forecast made for
+-- it 1, 2 and 4 weeks before its last day, against the fact that came in.
 -- The forecast made N weeks before is the landing seen in the snapshot of that week (the latest one
 -- taken in the 7 days up to the month's last day - 7 x N days): sales of the month dated up to the
 -- snapshot, plus the weighted open deals of the month in it. Without such a snapshot it is empty.
 -- A manager's fact and fact to date are the sales under their name; the total (is_total) counts every
--- sale and deal, also those with no manager. $as_of: a date; $measure: amount | margin.
-with deals as materialized (
+-- sale and deal, also those with no manager. $measure: amount | margin.
+-- The months run from the first snapshot's month to the month after the latest sale or snapshot (a
+-- month's forecast 4 weeks before can come from the month before). The accuracy "as of" a date is
+-- the months before that date's month: no part of a month's row depends on anything dated in a later
+-- month, so reports/changes.py computes this once per data version and cuts it at each date.
+with until as (
+    select (date_trunc('month', greatest(
+        (select max(sale_date) from current_sales),
+        (select max(snapshot_date) from current_deals)
+    )) + interval 2 month)::date as as_of
+),
+
+deals as materialized (
     select snapshot_date, status, manager, amount, margin, probability, expected_month
     from current_deals
-    where snapshot_date < $as_of
 ),
 
 sales as (
     select sale_date, manager, amount, margin
     from current_sales
-    where sale_date < date_trunc('month', $as_of::date)
 ),
 
 snapshots as (
@@ -24,7 +33,7 @@ snapshots as (
 past_months as (
     select unnest(generate_series(
         (select date_trunc('month', min(snapshot_date)) from snapshots)::date,
-        (date_trunc('month', $as_of::date) - interval 1 month)::date,
+        ((select as_of from until) - interval 1 month)::date,
         interval 1 month
     ))::date as month
 ),

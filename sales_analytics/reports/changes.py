@@ -31,11 +31,14 @@ from __future__ import annotations
 
 import argparse
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
 import duckdb
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -45,7 +48,9 @@ from sales_analytics.i18n import no_department, no_manager, t
 from sales_analytics.reports.forecast import (
     DEFAULT_MONTHS,
     MEASURES,
+    MONTHS_RANGE,
     NoSnapshot,
+    add_months,
     bad_input,
     check_choices,
     horizon,
@@ -93,11 +98,13 @@ WEEKS_BEFORE = (1, 2, 4)
 # --- the pair of snapshots and the window --------------------------------------------------------
 
 
-def resolve_pair(con: duckdb.DuckDBPyConnection, date_from: date, date_to: date) -> tuple[date, date]:
+def resolve_pair(
+    con: duckdb.DuckDBPyConnection, date_from: date, date_to: date, dates: list[date] | None = None
+) -> tuple[date, date]:
     """Snapshots A and B for the dates asked: the latest snapshot on or before each date."""
     if date_from > date_to:
         raise ValueError(f"the earlier date {date_from.isoformat()} is after the later {date_to.isoformat()}")
-    dates = snapshot_dates(con)
+    dates = snapshot_dates(con) if dates is None else dates
     return resolve_snapshot(con, date_from, dates), resolve_snapshot(con, date_to, dates)
 
 
@@ -108,38 +115,71 @@ def window(snapshot_b: date, months: int = DEFAULT_MONTHS, month: date | None = 
     return horizon(snapshot_b, months)
 
 
-# The matching is the heavy part of the changes page (about two thirds of it), and it does not
-# depend on which pairs are asked: each pair of consecutive snapshots is matched on its own (ranks are
-# per snapshot). So the first call of a data version matches every consecutive pair once and keeps
-# the result in this process; the waterfall of two consecutive snapshots and the slip history of any
-# number of weeks then take their pairs from it. Keyed like snapshot_dates (file, data_version,
-# latest import), so an import or a delete is never read stale; in-memory databases are not kept.
-_PAIRS: dict[tuple, pa.Table] = {}
-_PAIRS_KEPT = 4
-_PAIRS_LOCK = threading.Lock()
+# The matching is the heavy part of the changes page, and it does not depend on which pairs are
+# asked: each pair of consecutive snapshots is matched on its own (ranks are per snapshot). So the
+# first call of a data version matches every consecutive pair once and keeps the result in this
+# process, with what the slip history derives from it (each deal row chained to its deal's first row,
+# the slip per manager and pair); the waterfall of two consecutive snapshots and the slip history of
+# any number of weeks then slice them. Keyed like snapshot_dates (file, data_version, latest import),
+# so an import or a delete is never read stale; in-memory databases are not kept.
+@dataclass
+class _Matched:
+    """Every pair of consecutive snapshots of one data version, matched (changes_matched.sql), and the
+    slip tables derived from it, built on first use."""
+
+    pairs: pa.Table  # ordered by date_a
+    slips: tuple[pa.Table, pa.Table] | None = None  # (nodes ordered by seen, weeks)
+
+
+_MATCHED: dict[tuple, _Matched] = {}
+_MATCHED_KEPT = 4
+_MATCHED_LOCK = threading.Lock()
 
 
 def clear_cache() -> None:
-    """Forget the matched pairs kept in this process (the benchmark's cold and uncached runs)."""
-    with _PAIRS_LOCK:
-        _PAIRS.clear()
+    """Forget the matching, the whole triangle and the accuracy rows kept in this process (the
+    benchmark's cold and uncached runs)."""
+    with _MATCHED_LOCK:
+        _MATCHED.clear()
+        _ACCURACY.clear()
+        _TRIANGLES.clear()
 
 
-def _all_pairs(con: duckdb.DuckDBPyConnection, dates: list[date], measure: str) -> pa.Table | None:
+@contextmanager
+def _registered(con: duckdb.DuckDBPyConnection, **tables: pa.Table) -> Iterator[None]:
+    """The Arrow ``tables`` readable by name in this cursor's queries, for the duration."""
+    for name, table in tables.items():
+        con.register(name, table)
+    try:
+        yield
+    finally:
+        for name in tables:
+            con.unregister(name)
+
+
+def _fresh_pairs(con: duckdb.DuckDBPyConnection, snapshots: list[date], measure: str) -> pa.Table:
+    """Each pair of consecutive ``snapshots`` matched now (changes_matched.sql)."""
+    con.execute(load_query("changes_matched"), {"snapshots": snapshots, "measure": measure})
+    try:
+        return con.sql("select * from changes_matched").to_arrow_table()
+    finally:
+        con.execute("drop table if exists temp.main.changes_matched")
+
+
+def _kept(con: duckdb.DuckDBPyConnection, dates: list[date], measure: str) -> _Matched | None:
     ((path, *version),) = con.execute(load_query("forecast_cache_key")).fetchall()
     if path is None:
         return None
     key = (path, *version, measure)
-    with _PAIRS_LOCK:
-        table = _PAIRS.get(key)
-    if table is None:
-        con.execute(load_query("changes_matched"), {"snapshots": dates, "measure": measure})
-        table = con.sql("select * from changes_matched").to_arrow_table()
-        with _PAIRS_LOCK:
-            if len(_PAIRS) >= _PAIRS_KEPT:
-                _PAIRS.clear()
-            _PAIRS[key] = table
-    return table
+    with _MATCHED_LOCK:
+        kept = _MATCHED.get(key)
+    if kept is None:
+        kept = _Matched(_fresh_pairs(con, dates, measure).sort_by("date_a"))
+        with _MATCHED_LOCK:
+            if len(_MATCHED) >= _MATCHED_KEPT:
+                _MATCHED.clear()
+            _MATCHED[key] = kept
+    return kept
 
 
 def _consecutive(snapshots: list[date], dates: list[date]) -> bool:
@@ -150,27 +190,52 @@ def _consecutive(snapshots: list[date], dates: list[date]) -> bool:
     return dates[start : start + len(snapshots)] == list(snapshots)
 
 
-def _match(con: duckdb.DuckDBPyConnection, snapshots: list[date], measure: str) -> None:
-    """Match the deals of each pair of consecutive ``snapshots`` into this cursor's temporary table
-    ``changes_matched``, which the changes and slip queries read (one matching, several readers)."""
-    dates = snapshot_dates(con)
-    pairs = _all_pairs(con, dates, measure) if _consecutive(snapshots, dates) else None
-    if pairs is None:
-        con.execute(load_query("changes_matched"), {"snapshots": snapshots, "measure": measure})
-        return
-    # the pairs asked for, picked in Arrow: DuckDB would scan all of them to create the table
-    first, last = pa.scalar(snapshots[0], pa.date32()), pa.scalar(snapshots[-1], pa.date32())
-    pairs = pairs.filter(
-        pc.and_(pc.greater_equal(pairs["date_a"], first), pc.less_equal(pairs["date_b"], last))
-    )
-    con.register("changes_matched_all", pairs)
-    try:
-        con.execute(
-            load_query("changes_matched_subset"),
-            {"snapshots": snapshots, "first": snapshots[0], "last": snapshots[-1]},
-        )
-    finally:
-        con.unregister("changes_matched_all")
+def _between(table: pa.Table, column: str, first: date, last: date) -> pa.Table:
+    """The rows of ``table`` (ordered by the date ``column``) from ``first`` to ``last``: a slice, no copy."""
+    days = table[column].cast(pa.int32()).to_numpy()
+    epoch = date(1970, 1, 1)
+    start = np.searchsorted(days, (first - epoch).days, side="left")
+    stop = np.searchsorted(days, (last - epoch).days, side="right")
+    return table.slice(start, stop - start)
+
+
+def _pairs(
+    con: duckdb.DuckDBPyConnection, snapshots: list[date], measure: str, dates: list[date]
+) -> pa.Table:
+    """The deals of each pair of consecutive ``snapshots`` matched (the rows of changes_matched.sql):
+    cut from the data version's kept matching when they follow each other in ``dates`` (every
+    snapshot), else matched now."""
+    kept = _kept(con, dates, measure) if _consecutive(snapshots, dates) else None
+    if kept is None:
+        return _fresh_pairs(con, snapshots, measure)
+    # pairs from the first snapshot to the one before the last: their B sides reach the last
+    return _between(kept.pairs, "date_a", snapshots[0], snapshots[-2])
+
+
+def _chains(nodes: pa.Table) -> np.ndarray:
+    """Each node's chain: the ``ref`` of the first row of its deal, followed back through
+    ``previous`` (nodes ordered by snapshot, so a row's previous one is settled before it)."""
+    refs = nodes["ref"].to_numpy()
+    if len(refs) == 0:
+        return refs
+    previous = nodes["previous"].fill_null(-1).to_numpy()
+    days = nodes["seen"].cast(pa.int32()).to_numpy()
+    chain = np.arange(refs.max() + 1, dtype=refs.dtype)
+    bounds = [0, *(np.flatnonzero(np.diff(days)) + 1), len(refs)]
+    for start, stop in zip(bounds[:-1], bounds[1:], strict=True):
+        rows, before = refs[start:stop], previous[start:stop]
+        linked = before >= 0
+        chain[rows[linked]] = chain[before[linked]]
+    return chain[refs]
+
+
+def _slip_tables(con: duckdb.DuckDBPyConnection, pairs: pa.Table) -> tuple[pa.Table, pa.Table]:
+    """From matched pairs: every deal row with its chain (changes_slip_nodes.sql) and the slip per
+    manager and pair (changes_slip_managers.sql)."""
+    with _registered(con, changes_matched=pairs):
+        nodes = con.sql(load_query("changes_slip_nodes")).to_arrow_table()
+        weeks = con.sql(load_query("changes_slip_managers")).to_arrow_table()
+    return nodes.append_column("chain", pa.array(_chains(nodes))), weeks
 
 
 def classify(
@@ -191,10 +256,12 @@ def classify(
     snapshot_b, window_from, window_to. :func:`summarise` and :func:`deal_list` read it.
     """
     check_choices(measure=measure, months=months)
-    snapshot_a, snapshot_b = resolve_pair(con, date_from, date_to)
+    dates = snapshot_dates(con)
+    snapshot_a, snapshot_b = resolve_pair(con, date_from, date_to, dates)
     first, last = window(snapshot_b, months, month)
-    _match(con, [snapshot_a, snapshot_b], measure)
-    frame = query_df(con, "changes_deal_pairs", {"window_from": first, "window_to": last})
+    pairs = _pairs(con, [snapshot_a, snapshot_b], measure, dates)
+    with _registered(con, changes_matched=pairs):
+        frame = query_df(con, "changes_deal_pairs", {"window_from": first, "window_to": last})
     frame.attrs.update(snapshot_a=snapshot_a, snapshot_b=snapshot_b, window_from=first, window_to=last)
     return frame
 
@@ -239,15 +306,26 @@ def deal_list(
     frame = classified[classified["category"] != "unchanged"].copy()
     frame["department"] = frame["department"].fillna(no_department(lang))
     frame["manager"] = frame["manager"].fillna(no_manager(lang))
-    if categories is not None:
-        frame = frame[frame["category"].isin(categories)]
-    if managers is not None:
-        frame = frame[frame["manager"].isin(managers)]
-    if departments is not None:
-        frame = frame[frame["department"].isin(departments)]
+    if categories is not None or managers is not None or departments is not None:
+        frame = frame[deal_filter(frame, categories, managers, departments)]
     result = frame[DEAL_COLUMNS + DEAL_EXTRA_COLUMNS].reset_index(drop=True)
     result.attrs = dict(classified.attrs)
     return result
+
+
+def deal_filter(
+    deals: pd.DataFrame,
+    categories: tuple[str, ...] | None = None,
+    managers: tuple[str, ...] | None = None,
+    departments: tuple[str, ...] | None = None,
+) -> pd.Series:
+    """Which rows of :func:`deal_list` the filters let through (``None``: no filter on that column;
+    managers and departments as printed)."""
+    chosen = pd.Series(True, index=deals.index)
+    for column, values in (("category", categories), ("manager", managers), ("department", departments)):
+        if values is not None:
+            chosen &= deals[column].isin(values)
+    return chosen
 
 
 def changes_summary(
@@ -303,20 +381,59 @@ def forecast_triangle(
         raise NoSnapshot("no forecast snapshot")
     last = resolve_snapshot(con, date_to, dates) if date_to is not None else dates[-1]
     missing = missing_label(by, lang)
-    frame = query_df(
-        con,
-        "forecast_triangle",
-        {
-            "last_snapshot": last,
-            "months": months,
-            "by": by,
-            "group": None if by == "all" else group,
-            "group_is_missing": group is not None and group == missing,
-            "measure": measure,
-        },
-    )
+    group = None if by == "all" else group
+    params = {
+        "last_snapshot": last,
+        "months": months,
+        "by": by,
+        "group": group,
+        "group_is_missing": group is not None and group == missing,
+        "measure": measure,
+    }
+    whole = _whole_triangle(con, dates, measure) if group is None else None
+    if whole is None:
+        frame = query_df(con, "forecast_triangle", params)
+    else:
+        # the triangle up to a snapshot, over some months, is the whole one's corner: its cells
+        # read no snapshot after its own, its plan no group
+        until = pa.scalar(add_months(month_start(last), months - 1), pa.date32())
+        frame = whole.filter(
+            pc.and_(
+                pc.less_equal(whole["snapshot_date"], pa.scalar(last, pa.date32())),
+                pc.less_equal(whole["month"], until),
+            )
+        ).to_pandas()
     frame["deals"] = frame["deals"].astype("int64")
     return frame
+
+
+# The whole company's triangle (every snapshot, the longest horizon), kept per data version and
+# measure like the matching: the page's triangle up to any snapshot is cut from it.
+_TRIANGLES: dict[tuple, pa.Table] = {}
+
+
+def _whole_triangle(con: duckdb.DuckDBPyConnection, dates: list[date], measure: str) -> pa.Table | None:
+    ((path, *version),) = con.execute(load_query("forecast_cache_key")).fetchall()
+    if path is None:
+        return None
+    key = (path, *version, measure)
+    with _MATCHED_LOCK:
+        whole = _TRIANGLES.get(key)
+    if whole is None:
+        params = {
+            "last_snapshot": dates[-1],
+            "months": MONTHS_RANGE[1],
+            "by": "all",
+            "group": None,
+            "group_is_missing": False,
+            "measure": measure,
+        }
+        whole = con.sql(load_query("forecast_triangle"), params=params).to_arrow_table()
+        with _MATCHED_LOCK:
+            if len(_TRIANGLES) >= _MATCHED_KEPT:
+                _TRIANGLES.clear()
+            _TRIANGLES[key] = whole
+    return whole
 
 
 def triangle_table(triangle: pd.DataFrame) -> pd.DataFrame:
@@ -396,13 +513,28 @@ def slip_history(
         return SlipHistory(
             pd.DataFrame(columns=SLIP_DEAL_COLUMNS), pd.DataFrame(columns=SLIP_MANAGER_COLUMNS), tuple(dates)
         )
-    _match(con, dates, measure)
-    deals = query_df(con, "changes_slip_deals")
+    every = snapshot_dates(con)
+    kept = _kept(con, every, measure) if _consecutive(dates, every) else None
+    if kept is None:
+        nodes, weeks = _slip_tables(con, _fresh_pairs(con, dates, measure))
+    else:
+        with _MATCHED_LOCK:
+            slips = kept.slips
+        if slips is None:
+            slips = _slip_tables(con, kept.pairs)
+            with _MATCHED_LOCK:
+                kept.slips = slips
+        nodes, weeks = _between(slips[0], "seen", dates[0], dates[-1]), slips[1]
+    with _registered(con, changes_slip_nodes=nodes):
+        deals = query_df(con, "changes_slip_deals", {"first": dates[0], "last": dates[-1]})
     deals["department"] = deals["department"].fillna(no_department(lang))
     deals["manager"] = deals["manager"].fillna(no_manager(lang))
     for column in ("times_pushed", "months_pushed"):
         deals[column] = deals[column].astype("int64")
-    managers = query_df(con, "changes_slip_managers")
+    first, last = pa.scalar(dates[0], pa.date32()), pa.scalar(dates[-1], pa.date32())
+    managers = weeks.filter(
+        pc.and_(pc.greater_equal(weeks["date_from"], first), pc.less_equal(weeks["week"], last))
+    ).to_pandas()
     managers["manager"] = managers["manager"].fillna(no_manager(lang))
     for column in ("deals", "slipped_deals"):
         managers[column] = managers[column].astype("int64")
@@ -468,7 +600,9 @@ def forecast_accuracy(
     dates = snapshot_dates(con)
     if not dates:
         return pd.DataFrame(columns=ACCURACY_COLUMNS)
-    frame = query_df(con, "forecast_accuracy", {"as_of": as_of or dates[-1], "measure": measure})
+    rows = _accuracy_rows(con, measure)
+    before = pa.scalar(month_start(as_of or dates[-1]), pa.date32())
+    frame = rows.filter(pc.less(rows["month"], before)).to_pandas()
     rows: dict[tuple, dict] = {}
     for record in frame.itertuples(index=False):
         key = (record.month, record.is_total, record.manager)
@@ -485,6 +619,26 @@ def forecast_accuracy(
         rows[key][f"forecast_{weeks}w"] = record.forecast
         rows[key][f"accuracy_{weeks}w"] = accuracy(record.fact, record.forecast)
     return pd.DataFrame(list(rows.values()), columns=ACCURACY_COLUMNS)
+
+
+# Every month's accuracy rows (forecast_accuracy.sql), kept per data version and measure like the
+# matching: the page asks for the months before a date, which only cuts them.
+_ACCURACY: dict[tuple, pa.Table] = {}
+
+
+def _accuracy_rows(con: duckdb.DuckDBPyConnection, measure: str) -> pa.Table:
+    ((path, *version),) = con.execute(load_query("forecast_cache_key")).fetchall()
+    key = (path, *version, measure)
+    with _MATCHED_LOCK:
+        rows = _ACCURACY.get(key) if path is not None else None
+    if rows is None:
+        rows = con.sql(load_query("forecast_accuracy"), params={"measure": measure}).to_arrow_table()
+        if path is not None:
+            with _MATCHED_LOCK:
+                if len(_ACCURACY) >= _MATCHED_KEPT:
+                    _ACCURACY.clear()
+                _ACCURACY[key] = rows
+    return rows
 
 
 def accuracy(fact: Decimal, forecast: Decimal | None) -> float | None:
