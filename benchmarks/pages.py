@@ -175,7 +175,7 @@ def clear_caches() -> None:
             store.close()
         clients._STORES.clear()
     forecast._SNAPSHOT_DATES.clear()
-    for module in (changes, clients, forecast, plan_fact, segments, sales):
+    for module in (changes, clients, forecast, plan_fact, segments, sales, summary):
         clear = getattr(module, "clear_cache", None)
         if clear is not None:
             clear()
