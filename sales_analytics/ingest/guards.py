@@ -23,8 +23,10 @@ from __future__ import annotations
 
 import html
 import io
+import queue
 import re
 import struct
+import threading
 import zipfile
 import zlib
 from collections.abc import Iterator
@@ -165,28 +167,68 @@ def _unpack(data: bytes, archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> I
         raise zipfile.BadZipFile(f"Bad CRC-32 for file {member.filename!r}")
 
 
+def _ahead(chunks: Iterator[bytes]) -> Iterator[bytes]:
+    """``chunks``, produced in a second thread up to two ahead of the consumer: zlib and crc32
+    release the GIL, so unpacking the next chunk overlaps the scan of this one. The producer's
+    error is raised here; leaving early stops it."""
+    ready: queue.Queue = queue.Queue(maxsize=2)
+    stop = threading.Event()
+    done = object()
+
+    def put(item) -> bool:
+        while not stop.is_set():
+            try:
+                ready.put(item, timeout=0.05)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def produce() -> None:
+        try:
+            for chunk in chunks:
+                if not put(chunk):
+                    return
+            put(done)
+        except BaseException as error:  # handed to the consumer, raised there
+            put(error)
+
+    thread = threading.Thread(target=produce, name="guards-unpack", daemon=True)
+    thread.start()
+    try:
+        while (item := ready.get()) is not done:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        thread.join()
+
+
 def _pieces(data: bytes, archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> Iterator[bytes]:
-    """The member's unpacked bytes in pieces that split no tag's start and no ``r="…"`` attribute,
-    each followed by 16 zero bytes the scans may read past its end.
+    """The member's unpacked bytes in pieces that each end before a '<' (so no tag is split between
+    two), with 8 zero bytes before and 16 after that the scans may read past its ends.
 
-    A piece ends before its last '<'. A run with no '<' (a long text or attribute) ends before its
-    last whitespace (every attribute starts with one and a reference holds none) past the first
-    tag's head; with no whitespace either, no attribute starts in it and it is scanned whole."""
-    tail = b""
-    for chunk in _unpack(data, archive, member):
-        buffer = tail + chunk
-        cut = buffer.rfind(b"<")
-        if cut <= 0:
-            cut = max(buffer.rfind(space) for space in (b" ", b"\n", b"\t", b"\r"))
-            if cut < _HEAD:
-                cut = len(buffer)
-        yield buffer[:cut] + _PADDING
-        tail = buffer[cut:]
-    if tail:
-        yield tail + _PADDING
+    A run of more than :data:`_LONGEST_RUN` bytes without a tag is refused: a cell holds at most
+    32,767 characters."""
+    parts: list[bytes] = []
+    size = 0
+    for chunk in _ahead(_unpack(data, archive, member)):
+        cut = chunk.rfind(b"<")
+        if cut > 0 or (cut == 0 and size):
+            yield b"".join((_LEAD, *parts, chunk[:cut], _PADDING))
+            parts, size = [chunk[cut:]], len(chunk) - cut
+        else:
+            parts.append(chunk)
+            size += len(chunk)
+            if size > _LONGEST_RUN:
+                raise ValueError(f"{member.filename}: more than {_LONGEST_RUN >> 20} MB without a tag")
+    if size:
+        yield b"".join((_LEAD, *parts, _PADDING))
 
 
-_HEAD = 32  # a tag's start with its r="…" attribute, when the reference is short enough to matter
+_LONGEST_RUN = 64 << 20
+_LEAD = bytes(8)
 _PADDING = bytes(16)
 
 
@@ -281,6 +323,7 @@ def _measure(data: bytes, archive: zipfile.ZipFile, member: zipfile.ZipInfo, ski
     open_row_cells = 0
     for piece in _pieces(data, archive, member):
         open_row_cells = _scan(piece, span, open_row_cells, skip_empty)
+    span.widest_row = max(span.widest_row, open_row_cells)  # the last row's cells
     return span
 
 
@@ -325,13 +368,23 @@ def _scan(body: bytes, span: _Span, open_row_cells: int, skip_empty: bool) -> in
     def at(index: np.ndarray) -> np.ndarray:
         return raw[np.clip(index, 0, last)]
 
-    # every attribute r="…" (whitespace before the r): where its value starts
+    # every attribute named r, as the reader takes it: whitespace allowed around '=', either quote
     eq = np.flatnonzero(raw == ord("="))
-    eq = eq[(at(eq - 1) == ord("r")) & _SPACE[at(eq - 2)] & (at(eq + 1) == ord('"')) & (eq >= 2)]
-    starts = eq + 2
+    name, value = eq - 1, eq + 1
+    if _SPACE[at(name)].any() or _SPACE[at(value)].any():
+        positions = np.arange(raw.size)
+        solid = ~_SPACE[raw]
+        before = np.maximum.accumulate(np.where(solid, positions, -1))
+        after = np.minimum.accumulate(np.where(solid, positions, raw.size)[::-1])[::-1]
+        name, value = before[np.clip(eq - 1, 0, last)], after[np.clip(eq + 1, 0, last)]
+    quote = at(value)
+    is_r = (at(name) == ord("r")) & _SPACE[at(name - 1)] & (name >= 1)
+    is_r &= (quote == ord('"')) | (quote == ord("'"))
+    eq, quote = eq[is_r], quote[is_r]
+    starts = value[is_r] + 1
     n_letters, col = _run(raw, starts, _LETTER, 7)
     n_digits, row = _run(raw, starts + n_letters, _DIGIT, 10)
-    valid = (n_digits > 0) & (at(starts + n_letters + n_digits) == ord('"'))
+    valid = (n_digits > 0) & (at(starts + n_letters + n_digits) == quote)
     is_cell = valid & (n_letters > 0)
     # a reference longer than read here (7+ letters, 10+ digits) is past any limit anyway
     if (valid & ((n_letters >= 7) | (n_digits >= 10))).any():
@@ -346,12 +399,8 @@ def _scan(body: bytes, span: _Span, open_row_cells: int, skip_empty: bool) -> in
     span._extent(row[kept], span.rows)
     row_refs = valid & (n_letters == 0)
     span._extent(row[row_refs], span.tag_rows)
-    # cells without a reference are placed one after another in their <row>; most writers give
-    # every cell one, so the tags are counted only when a quick count says some may lack it
-    referenced = int(is_cell.sum())
-    if referenced and body.count(b"<c") == referenced and b":c" not in body:
-        span.row_elements += int(row_refs.sum())
-        return 0
+    # cells without a reference are placed one after another in their <row>: every cell tag is
+    # counted, and those holding a reference told apart (a tag may repeat the attribute)
     opening = np.flatnonzero(raw == ord("<"))
     name = opening + 1
     for k in (1, 2, 3):  # a namespace prefix of one to three letters: <x:c
@@ -359,13 +408,16 @@ def _scan(body: bytes, span: _Span, open_row_cells: int, skip_empty: bool) -> in
         for j in range(1, k + 1):
             prefixed &= _LETTER[at(opening + j)]
         name = np.where(prefixed, opening + 2 + k, name)
-    cell_tags = name[(at(name) == ord("c")) & _TAG_END[at(name + 1)] & (name + 1 <= last)]
+    is_cell_tag = (at(name) == ord("c")) & _TAG_END[at(name + 1)] & (name + 1 <= last)
+    cell_tags = name[is_cell_tag]
     row_tags = name[
         (at(name) == ord("r"))
         & (at(name + 1) == ord("o"))
         & (at(name + 2) == ord("w"))
         & _TAG_END[at(name + 3)]
     ]
+    owners = opening[np.maximum(np.searchsorted(opening, eq[is_cell], side="right") - 1, 0)]
+    referenced = int(np.isin(opening[is_cell_tag], owners).sum()) if opening.size else 0
     if cell_tags.size > referenced:
         span.unreferenced = True
     span.row_elements += row_tags.size
@@ -396,7 +448,7 @@ _FIVE_BITS = _repeat(0x1F)
 _ONE = np.uint64(1)
 _CELL_OPEN = np.uint16(int.from_bytes(b"<c", "little"))
 _CELL_HEAD = _U64(int.from_bytes(b'<c r="', "little"))
-_HEAD_MASK = _U64((1 << 48) - 1)
+_ROW_HEAD = _U64(int.from_bytes(b'<row r="', "little"))
 _LONG_REF = 8  # references of 8+ characters (AA100000) are read by _run
 
 
@@ -465,12 +517,29 @@ def _cell_extent(data: bytes, archive: zipfile.ZipFile, member: zipfile.ZipInfo)
 
 
 def _piece_extent(piece: bytes, span: _Span) -> bool:
-    """Add one piece's cells to ``span``; False where a cell tag is not ``<c r="REF"``."""
+    """Add one piece's cells to ``span``; False where a cell is written otherwise than
+    ``<c r="REF"`` (the reference not first, repeated, spaced or single-quoted; no reference; a
+    prefixed tag), for the general scan."""
     raw = np.frombuffer(piece, dtype=np.uint8)
     colons = np.flatnonzero(raw == ord(":"))
     if colons.size and ((raw[colons + 1] == ord("c")) & _TAG_END[raw[colons + 2]]).any():
         return False
-    # "<c" at even offsets, then at odd ones (two aligned passes beat one at every offset)
+    eight = _words(piece, 8)
+    # every '=' with the 6 bytes before it and the one after: an attribute named r must be the
+    # first of a cell (<c r=") or of a row (<row r="); none may have whitespace before its '='
+    equals = np.flatnonzero(raw == ord("="))
+    around = eight[equals - 6]
+    before = ((around >> _U64(40)) & _U64(0xFF)).astype(np.uint8)
+    if _SPACE[before].any():
+        return False
+    cells = (around >> _U64(16)) == _CELL_HEAD
+    other = around[(before == ord("r")) & ~cells]  # "r=" elsewhere: a row's, or a longer name's end
+    if other.size:
+        named_r = _SPACE[((other >> _U64(32)) & _U64(0xFF)).astype(np.uint8)] & (other != _ROW_HEAD)
+        if named_r.any():
+            return False
+    # and every cell tag is one of those: "<c" at even offsets, then at odd ones, followed by
+    # whitespace, '/' or '>' (not <col…>, <cfRule…>)
     half = (raw.size - 1) // 2
     tags = np.concatenate(
         (
@@ -478,14 +547,11 @@ def _piece_extent(piece: bytes, span: _Span) -> bool:
             np.flatnonzero(raw[1 : 2 * half + 1].view("<u2") == _CELL_OPEN) * 2 + 1,
         )
     )
-    if not tags.size:
+    starts = equals[cells] + 2
+    if tags.size != starts.size and int(np.count_nonzero(_TAG_END[raw[tags + 2]])) != starts.size:
+        return False
+    if not starts.size:
         return True
-    eight = _words(piece, 8)
-    heads = eight[tags]
-    well = (heads & _HEAD_MASK) == _CELL_HEAD
-    if not well.all() and _TAG_END[((heads[~well] >> _U64(16)) & _U64(0xFF)).astype(np.intp)].any():
-        return False  # a cell tag (not <col…>, <cfRule…>) without the reference first
-    starts = tags[well] + 6
     ok, short, column, row = _references(eight[starts])
     if not ok[short].all():
         return False
