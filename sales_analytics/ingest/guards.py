@@ -5,7 +5,10 @@ A hostile or broken file must get a clear message, never a crash: the spreadshee
 in Rust) allocates a dense grid of every sheet's used range and aborts the whole process when that
 allocation fails, so a workbook with one cell at A1 and one at XFD1048576 would take the app down.
 Everything here is checked on the zip's directory and a streaming pass over the sheet XML, before
-the reader sees the file.
+the reader sees the file. The pass reads cell references in every form the reader takes (either
+case, either quote, spaces around '=', a repeated attribute, whose last one the reader keeps);
+the usual ``<c r="B2"`` form is read word-wide (:func:`_piece_extent`), anything else by the
+general scan (:func:`_scan`). It costs about twice what unpacking the sheet costs.
 
 The limits, and why:
 
@@ -449,7 +452,6 @@ _ONE = np.uint64(1)
 _CELL_OPEN = np.uint16(int.from_bytes(b"<c", "little"))
 _CELL_HEAD = _U64(int.from_bytes(b'<c r="', "little"))
 _ROW_HEAD = _U64(int.from_bytes(b'<row r="', "little"))
-_LONG_REF = 8  # references of 8+ characters (AA100000) are read by _run
 
 
 def _words(raw: bytes, itemsize: int) -> np.ndarray:
