@@ -540,18 +540,15 @@ def _piece_extent(piece: bytes, span: _Span) -> bool:
         named_r = _SPACE[((other >> _U64(32)) & _U64(0xFF)).astype(np.uint8)] & (other != _ROW_HEAD)
         if named_r.any():
             return False
-    # and every cell tag is one of those: "<c" at even offsets, then at odd ones, followed by
-    # whitespace, '/' or '>' (not <col…>, <cfRule…>)
-    half = (raw.size - 1) // 2
-    tags = np.concatenate(
-        (
-            np.flatnonzero(raw[: 2 * half].view("<u2") == _CELL_OPEN) * 2,
-            np.flatnonzero(raw[1 : 2 * half + 1].view("<u2") == _CELL_OPEN) * 2 + 1,
-        )
-    )
+    # and every cell tag is one of those: as many "<c" (at even offsets, then odd ones) as heads, or
+    # else as many followed by whitespace, '/' or '>' (not <col…>, <cfRule…>)
     starts = equals[cells] + 2
-    if tags.size != starts.size and int(np.count_nonzero(_TAG_END[raw[tags + 2]])) != starts.size:
-        return False
+    half = (raw.size - 1) // 2
+    even, odd = raw[: 2 * half].view("<u2") == _CELL_OPEN, raw[1 : 2 * half + 1].view("<u2") == _CELL_OPEN
+    if int(np.count_nonzero(even)) + int(np.count_nonzero(odd)) != starts.size:
+        tags = np.concatenate((np.flatnonzero(even) * 2, np.flatnonzero(odd) * 2 + 1))
+        if int(np.count_nonzero(_TAG_END[raw[tags + 2]])) != starts.size:
+            return False
     if not starts.size:
         return True
     ok, short, column, row = _references(eight[starts])
