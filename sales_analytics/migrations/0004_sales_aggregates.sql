@@ -1,0 +1,43 @@
+-- Aggregates of the current sales, rebuilt with every import and delete (ingest/derived.py, called
+-- from ingest.store.refresh_derived), so that a page reads thousands of rows, not millions:
+--   sales_by_day:  net sales per day, department and manager (plan/fact);
+--   client_months: net sales per client and month, with the month's latest purchase and whose it
+--                  was (dormant and declining clients, segments).
+-- Filled here from the sales already imported (the same queries as queries/derived_*.sql, as of
+-- this version).
+CREATE TABLE sales_by_day (
+    sale_date   DATE NOT NULL,
+    department  VARCHAR,
+    manager     VARCHAR,
+    amount      DECIMAL(38, 2) NOT NULL,
+    sales_rows  BIGINT NOT NULL
+);
+
+CREATE TABLE client_months (
+    client_key      VARCHAR NOT NULL,
+    month           DATE NOT NULL,
+    net             DECIMAL(38, 2) NOT NULL,
+    margin          DECIMAL(38, 2),
+    last_purchase   DATE,
+    last_manager    VARCHAR,
+    last_department VARCHAR
+);
+
+INSERT INTO sales_by_day
+SELECT sale_date, department, manager, sum(amount), count(*)
+FROM current_sales
+GROUP BY sale_date, department, manager
+ORDER BY sale_date;
+
+INSERT INTO client_months
+SELECT
+    client_key,
+    date_trunc('month', sale_date)::date AS month,
+    sum(amount),
+    sum(margin),
+    max(sale_date) FILTER (WHERE amount > 0),
+    arg_max_null(manager, (sale_date, batch_id, source_row)) FILTER (WHERE amount > 0),
+    arg_max_null(department, (sale_date, batch_id, source_row)) FILTER (WHERE amount > 0)
+FROM current_sales
+GROUP BY client_key, month
+ORDER BY client_key, month;
