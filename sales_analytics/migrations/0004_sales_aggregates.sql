@@ -2,7 +2,9 @@
 -- from ingest.store.refresh_derived), so that a page reads thousands of rows, not millions:
 --   sales_by_day:  net sales per day, department and manager (plan/fact);
 --   client_months: net sales per client and month, with the month's latest purchase and whose it
---                  was (dormant and declining clients, segments).
+--                  was (dormant and declining clients, segments);
+--   client_days:   the same per client and day, in day order, so that a range of days reads only
+--                  its own blocks (the months a client window's first or last day cuts).
 -- Filled here from the sales already imported (the same queries as queries/derived_*.sql, as of
 -- this version).
 CREATE TABLE sales_by_day (
@@ -22,6 +24,29 @@ CREATE TABLE client_months (
     last_manager    VARCHAR,
     last_department VARCHAR
 );
+
+CREATE TABLE client_days (
+    sale_date       DATE NOT NULL,
+    client_key      VARCHAR NOT NULL,
+    net             DECIMAL(38, 2) NOT NULL,
+    margin          DECIMAL(38, 2),
+    bought          BOOLEAN NOT NULL,
+    last_manager    VARCHAR,
+    last_department VARCHAR
+);
+
+INSERT INTO client_days
+SELECT
+    sale_date,
+    client_key,
+    sum(amount),
+    sum(margin),
+    bool_or(amount > 0),
+    arg_max_null(manager, (batch_id, source_row)) FILTER (WHERE amount > 0),
+    arg_max_null(department, (batch_id, source_row)) FILTER (WHERE amount > 0)
+FROM current_sales
+GROUP BY sale_date, client_key
+ORDER BY sale_date, client_key;
 
 INSERT INTO sales_by_day
 SELECT sale_date, department, manager, sum(amount), count(*)
