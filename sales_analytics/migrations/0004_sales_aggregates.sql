@@ -6,8 +6,9 @@
 --   client_days:   the same per client and day, in day order, so that a range of days reads only
 --                  its own blocks (the months a client window's first or last day cuts).
 -- Filled here from the sales already imported (the same queries as queries/derived_*.sql, as of
--- this version).
-CREATE TABLE sales_by_day (
+-- this version). Written to run again on a database that has them (a copy taken back to an older
+-- version by hand, as the tests do): the tables are refilled, not duplicated.
+CREATE TABLE IF NOT EXISTS sales_by_day (
     sale_date   DATE NOT NULL,
     department  VARCHAR,
     manager     VARCHAR,
@@ -15,7 +16,7 @@ CREATE TABLE sales_by_day (
     sales_rows  BIGINT NOT NULL
 );
 
-CREATE TABLE client_months (
+CREATE TABLE IF NOT EXISTS client_months (
     client_key      VARCHAR NOT NULL,
     month           DATE NOT NULL,
     net             DECIMAL(38, 2) NOT NULL,
@@ -25,7 +26,7 @@ CREATE TABLE client_months (
     last_department VARCHAR
 );
 
-CREATE TABLE client_days (
+CREATE TABLE IF NOT EXISTS client_days (
     sale_date       DATE NOT NULL,
     client_key      VARCHAR NOT NULL,
     net             DECIMAL(38, 2) NOT NULL,
@@ -35,6 +36,7 @@ CREATE TABLE client_days (
     last_department VARCHAR
 );
 
+DELETE FROM client_days;
 INSERT INTO client_days
 SELECT
     sale_date,
@@ -48,12 +50,14 @@ FROM current_sales
 GROUP BY sale_date, client_key
 ORDER BY sale_date, client_key;
 
+DELETE FROM sales_by_day;
 INSERT INTO sales_by_day
 SELECT sale_date, department, manager, sum(amount), count(*)
 FROM current_sales
 GROUP BY sale_date, department, manager
 ORDER BY sale_date;
 
+DELETE FROM client_months;
 INSERT INTO client_months
 SELECT
     client_key,
