@@ -26,23 +26,36 @@ latest_sale = status.last_sale or date.today()
 options = ui_cache.report(clients.filter_options, lang=lang)
 
 
+PAGE_ROWS = 200
+"""Rows per screen of a list. Each shown cell is formatted as people here write numbers, which is
+what a rerun costs most; a list of thousands is read from the top (largest first) and worked
+through from the Excel file, which holds every row. Further rows are a page away."""
+
+
 def table(frame, columns, key: str) -> None:
+    shown = frame
+    if len(frame) > PAGE_ROWS:
+        pages = -(-len(frame) // PAGE_ROWS)
+        row = st.columns([1, 4], vertical_alignment="bottom")
+        number = row[0].number_input(t("clients.table_page", lang), 1, pages, 1, key=f"{key}_page_{pages}")
+        first = (number - 1) * PAGE_ROWS
+        shown = frame.iloc[first : first + PAGE_ROWS]
+        row[1].caption(
+            t(
+                "clients.paged",
+                lang,
+                first=format_number(first + 1, lang),
+                last=format_number(first + len(shown), lang),
+                count=format_number(len(frame), lang),
+            )
+        )
     st.dataframe(
-        charts_plan.styled_table(frame, columns, "clients", lang),
+        charts_plan.styled_table(shown, columns, "clients", lang),
         hide_index=True,
         width="stretch",
         key=key,
         placeholder="—",
     )
-    if len(frame) > charts_plan.DISPLAY_ROWS:
-        st.caption(
-            t(
-                "clients.truncated",
-                lang,
-                shown=format_number(charts_plan.DISPLAY_ROWS, lang),
-                count=format_number(len(frame), lang),
-            )
-        )
 
 
 def download(frame, columns, name: str, title: str, key: str, extra=None) -> None:

@@ -22,6 +22,7 @@ import duckdb
 
 from sales_analytics.auth import local_user
 from sales_analytics.db import bump_data_version
+from sales_analytics.ingest.derived import refresh_sales_aggregates
 
 # The typed columns that travel from the private staging database to the company database, in file
 # order, as a stream of Arrow batches (never the whole file at once in Python). (The sort is needed:
@@ -158,6 +159,7 @@ def refresh_derived(con: duckdb.DuckDBPyConnection) -> None:
         GROUP BY manager
         """
     )
+    refresh_sales_aggregates(con)
 
 
 def sha256(data: bytes) -> str:

@@ -3,7 +3,11 @@
 --   previous = net turnover in (add_months(as_of, -R-12), add_months(as_of, -R)] = ($previous_after, $recent_after],
 --   recent   = net turnover in (add_months(as_of, -R), as_of]                    = ($recent_after, $as_of],
 -- declining when previous > 0 and recent < (1 - $drop) × previous × R / 12 ($recent_months = R).
--- Runs on the client store (reports/clients.py): client_sales is current_sales with integer ids.
+-- Runs on the client store (reports/clients.py), over the sales per client, month and part of the
+-- window: client_months for the months wholly inside one part (window_agg_parts: those months and
+-- their part), and the current sales of a month a boundary cuts, summed per part the same way
+-- (window_raw, queries/client_window_sales.sql). Parts: 0 = ($scan_after, $previous_after] (only
+-- the last purchase is read from it), 1 = previous, 2 = recent.
 -- previous_average = previous × R / 12, rounded half up to the kopeck (divided in whole kopecks:
 -- DuckDB divides DECIMAL in floating point); change = recent_turnover - previous_average; the
 -- largest fall first.
@@ -12,16 +16,30 @@
 --   $managers / $departments, $no_manager / $no_department: as in dormant_clients.sql.
 -- Manager and department are those of the client's latest purchase, which for a client still
 -- buying is on or after $quiet_since: only ($scan_after, $as_of] is read, the union of the windows
--- and of the days since $quiet_since. The margin is the previous twelve months'.
-with per_client as (
+-- and of the days since $quiet_since. The margin is the previous twelve months'. Active months (for
+-- the minimum size per month) are the previous window's months with a net positive amount.
+with window_months as (
+    select m.client_id, m.month, p.part, m.net, m.margin, m.last_purchase, m.last_manager, m.last_department
+    from client_months as m
+    join window_agg_parts as p using (month)
+    union all
+    select c.client_id, r.month, r.part, r.net, r.margin, r.last_purchase, r.last_manager, r.last_department
+    from window_raw as r
+    join client_names as c using (client_key)
+),
+
+per_client as (
     select
         client_id,
-        max(sale_date) filter (where amount > 0) as last_purchase,
-        coalesce(sum(amount) filter (where sale_date > $previous_after and sale_date <= $recent_after), 0)
-            as previous_turnover,
-        coalesce(sum(amount) filter (where sale_date > $recent_after), 0) as recent_turnover
-    from client_sales
-    where sale_date > $scan_after and sale_date <= $as_of
+        max(last_purchase) as last_purchase,
+        coalesce(sum(net) filter (where part = 1), 0) as previous_turnover,
+        coalesce(sum(net) filter (where part = 2), 0) as recent_turnover,
+        count(*) filter (where part = 1 and net > 0) as active_months,
+        sum(margin) filter (where part = 1) as margin,
+        -- the latest purchase's month holds whose it was
+        arg_max_null(last_manager, last_purchase) filter (where last_purchase is not null) as manager,
+        arg_max_null(last_department, last_purchase) filter (where last_purchase is not null) as department
+    from window_months
     group by client_id
 ),
 
@@ -35,57 +53,22 @@ declining as (
       and ($min_per_year is null or previous_turnover >= $min_per_year)
 ),
 
-declining_sales as (
-    select s.*
-    from client_sales as s
-    semi join declining as d using (client_id)
-    where s.sale_date > $scan_after and s.sale_date <= $as_of
-),
-
-previous_months as (
-    select client_id, date_trunc('month', sale_date) as month, sum(amount) as net, sum(margin) as margin
-    from declining_sales
-    where sale_date > $previous_after and sale_date <= $recent_after
-    group by client_id, month
-),
-
-previous as (
-    select client_id, count(*) filter (where net > 0) as active_months, sum(margin) as margin
-    from previous_months
-    group by client_id
-),
-
-latest_purchase as (
-    select
-        s.client_id,
-        arg_max(s.manager_id, s.row_order) as manager_id,
-        arg_max(s.department_id, s.row_order) as department_id
-    from declining_sales as s
-    join declining as d on s.client_id = d.client_id and s.sale_date = d.last_purchase
-    where s.amount > 0
-    group by s.client_id
-),
-
 labelled as (
     select
         c.display_name as client,
-        coalesce(m.manager, $no_manager) as manager,
-        coalesce(n.department, $no_department) as department,
+        coalesce(d.manager, $no_manager) as manager,
+        coalesce(d.department, $no_department) as department,
         d.recent_turnover,
         -- round(k × R / 12) half up = (2kR + 12) // 24, in integer kopecks (previous > 0)
         (((d.previous_turnover * $recent_months * 100)::hugeint * 2 + 12) // 24)::decimal(38, 0) * 0.01
             as previous_average,
         d.previous_turnover,
-        v.active_months,
+        d.active_months,
         d.last_purchase,
         ($as_of - d.last_purchase)::integer as days_since,
-        v.margin
+        d.margin
     from declining as d
-    join previous as v using (client_id)
-    join latest_purchase as p using (client_id)
     join client_names as c using (client_id)
-    left join manager_names as m on m.manager_id = p.manager_id
-    left join department_names as n on n.department_id = p.department_id
 ),
 
 final as (

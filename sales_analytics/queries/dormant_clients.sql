@@ -1,9 +1,12 @@
 -- Dormant clients as of $as_of (SPEC "Dormant clients"): last purchase (the latest day with a
 -- positive amount) before $quiet_since = add_months(as_of, -N), and a positive net turnover over the
 -- lookback window (add_months(as_of, -L), as_of] = ($lookback_after, $as_of].
--- Runs on the client store (reports/clients.py): client_sales is current_sales with integer ids.
--- Sales after $as_of do not exist yet for this question. Only the lookback window is read: a client
--- whose last purchase is older has no purchase in it, so no positive turnover, and is not dormant.
+-- Runs on the client store (reports/clients.py), over the window's sales per client and month:
+-- client_months for the months wholly inside the window (window_agg_parts: those months), and the
+-- current sales of a month the window's first or last day cuts, summed the same way (window_raw,
+-- queries/client_window_sales.sql). Sales after $as_of do not exist yet for this question. Only the
+-- lookback window is read: a client whose last purchase is older has no purchase in it, so no
+-- positive turnover, and is not dormant.
 --   $min_avg_month: keep clients whose average per active month is at least this (NULL: all);
 --   $min_per_year: keep clients whose lookback turnover per twelve months (turnover × 12 / L,
 --                  $lookback_months = L) is at least this (NULL: all);
@@ -13,15 +16,28 @@
 -- upload's later row). Active months are the lookback's months with a net positive amount; the
 -- average per active month is rounded half up to the kopeck, divided in whole kopecks (DuckDB
 -- divides DECIMAL in floating point, which is not exact).
--- The first pass over the window keeps only what picks the dormant clients; the rest is read from
--- those clients' rows alone.
-with per_client as (
+with window_months as (
+    select m.client_id, m.month, m.net, m.margin, m.last_purchase, m.last_manager, m.last_department
+    from client_months as m
+    join window_agg_parts as p using (month)
+    union all
+    select c.client_id, r.month, r.net, r.margin, r.last_purchase, r.last_manager, r.last_department
+    from window_raw as r
+    join client_names as c using (client_key)
+),
+
+per_client as (
     select
         client_id,
-        max(sale_date) filter (where amount > 0) as last_purchase,
-        sum(amount) as lookback_turnover
-    from client_sales
-    where sale_date > $lookback_after and sale_date <= $as_of
+        max(last_purchase) as last_purchase,
+        sum(net) as lookback_turnover,
+        -- a month of only returns is no buying month
+        count(*) filter (where net > 0) as active_months,
+        sum(margin) as margin,
+        -- the latest purchase's month holds whose it was
+        arg_max_null(last_manager, last_purchase) filter (where last_purchase is not null) as manager,
+        arg_max_null(last_department, last_purchase) filter (where last_purchase is not null) as department
+    from window_months
     group by client_id
 ),
 
@@ -29,59 +45,21 @@ dormant as (
     select * from per_client where last_purchase < $quiet_since and lookback_turnover > 0
 ),
 
-dormant_sales as (
-    select s.*
-    from client_sales as s
-    semi join dormant as d using (client_id)
-    where s.sale_date > $lookback_after and s.sale_date <= $as_of
-),
-
-month_totals as (
-    select client_id, date_trunc('month', sale_date) as month, sum(amount) as net, sum(margin) as margin
-    from dormant_sales
-    group by client_id, month
-),
-
-months as (
-    select
-        client_id,
-        -- a month of only returns is no buying month
-        count(*) filter (where net > 0) as active_months,
-        sum(margin) as margin
-    from month_totals
-    group by client_id
-),
-
-latest_purchase as (
-    select
-        s.client_id,
-        arg_max(s.manager_id, s.row_order) as manager_id,
-        arg_max(s.department_id, s.row_order) as department_id
-    from dormant_sales as s
-    join dormant as d on s.client_id = d.client_id and s.sale_date = d.last_purchase
-    where s.amount > 0
-    group by s.client_id
-),
-
 labelled as (
     select
         c.display_name as client,
-        coalesce(m.manager, $no_manager) as manager,
-        coalesce(n.department, $no_department) as department,
+        coalesce(d.manager, $no_manager) as manager,
+        coalesce(d.department, $no_department) as department,
         d.last_purchase,
         ($as_of - d.last_purchase)::integer as days_since,
         d.lookback_turnover,
-        a.active_months,
+        d.active_months,
         -- round(k / n) half up = (2k + n) // 2n, in integer kopecks (turnover > 0, so n >= 1)
-        (((d.lookback_turnover * 100)::hugeint * 2 + a.active_months) // (2 * a.active_months))::decimal(38, 0)
+        (((d.lookback_turnover * 100)::hugeint * 2 + d.active_months) // (2 * d.active_months))::decimal(38, 0)
             * 0.01 as avg_month,
-        a.margin
+        d.margin
     from dormant as d
-    join months as a using (client_id)
-    join latest_purchase as p using (client_id)
     join client_names as c using (client_id)
-    left join manager_names as m on m.manager_id = p.manager_id
-    left join department_names as n on n.department_id = p.department_id
 ),
 
 final as (

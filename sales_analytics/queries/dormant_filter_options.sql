@@ -1,15 +1,16 @@
 -- The managers and departments of the sales (labelled $no_manager / $no_department when some sales
--- have none): what the clients page offers as filters. Runs on the client store.
+-- have none): what the clients page offers as filters. On sales_by_day (current_sales per day,
+-- department and manager).
 with managers as (
-    select manager from manager_names
+    select distinct manager from sales_by_day where manager is not null
     union all
-    select $no_manager where exists (select 1 from client_sales where manager_id = 0)
+    select $no_manager where exists (select 1 from sales_by_day where manager is null)
 ),
 
 departments as (
-    select department from department_names
+    select distinct department from sales_by_day where department is not null
     union all
-    select $no_department where exists (select 1 from client_sales where department_id = 0)
+    select $no_department where exists (select 1 from sales_by_day where department is null)
 ),
 
 final as (

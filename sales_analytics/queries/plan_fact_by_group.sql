@@ -1,6 +1,6 @@
 -- Plan and fact per group (department or manager) for month $month, the year to date, and the same
--- periods a year earlier. SPEC "Plan / fact". Runs on the sales store (reports/clients.py):
--- client_sales is current_sales with integer ids, plan_rows is current_plan.
+-- periods a year earlier. SPEC "Plan / fact". Facts come from sales_by_day (current_sales summed per
+-- day, department and manager; ingest/derived.py), plans from current_plan.
 --   $by: 'department' | 'manager'. A department's plan is the plan rows with that department, a
 --        manager's the rows with that manager; fact follows each sales row's own department or
 --        manager, so a manager who moved leaves the history with the old department.
@@ -12,22 +12,16 @@
 -- then one TOTAL row that sums the groups. Facts are 0 without sales; plans NULL without plan rows.
 with facts as (
     select
-        case $by when 'department' then department_id else manager_id end as group_id,
+        case $by when 'department' then department else manager end as group_name,
         sum(amount) filter (where sale_date between $month and $fact_to) as fact,
         sum(amount) filter (where sale_date between $month_last_year and $fact_to_last_year) as fact_last_year,
         sum(amount) filter (where sale_date between $year_start and $fact_to) as ytd_fact,
         sum(amount) filter (where sale_date between $year_start_last_year and $fact_to_last_year)
             as ytd_fact_last_year
-    from client_sales
+    from sales_by_day
     where sale_date between $year_start and $fact_to
        or sale_date between $year_start_last_year and $fact_to_last_year
-    group by group_id
-),
-
-group_names as (
-    select department_id as group_id, department as group_name from department_names where $by = 'department'
-    union all
-    select manager_id as group_id, manager as group_name from manager_names where $by = 'manager'
+    group by group_name
 ),
 
 plans as (
@@ -35,16 +29,16 @@ plans as (
         case $by when 'department' then department else manager end as group_name,
         sum(plan_amount) filter (where month = $month) as plan,
         sum(plan_amount) as ytd_plan
-    from plan_rows
+    from current_plan
     where month between $year_start and $month
     group by group_name
 ),
 
--- facts (named; id 0 is "none") and plans in one stream, so that a group without a name meets its
--- own kind (a join on NULL keys would never match)
+-- facts and plans in one stream, so that a group without a name meets its own kind (a join on
+-- NULL keys would never match)
 figures as (
     select
-        n.group_name,
+        f.group_name,
         null::decimal(38, 2) as plan,
         null::decimal(38, 2) as ytd_plan,
         f.fact,
@@ -52,7 +46,6 @@ figures as (
         f.ytd_fact,
         f.ytd_fact_last_year
     from facts as f
-    left join group_names as n using (group_id)
     union all
     select group_name, plan, ytd_plan, null, null, null, null from plans
 ),

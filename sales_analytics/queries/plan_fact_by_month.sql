@@ -1,21 +1,15 @@
 -- Plan and fact per group and calendar month, $year_start to $through (first days of months), for
 -- the attainment heatmap ($through_end: the last sales day counted); then a TOTAL row per month
--- summing the groups. Same grouping rules as plan_fact_by_group.sql ($by, $no_group), on the sales
--- store (reports/clients.py). Months with neither plan nor fact are absent.
+-- summing the groups. Same grouping rules as plan_fact_by_group.sql ($by, $no_group), on sales_by_day
+-- and current_plan. Months with neither plan nor fact are absent.
 with facts as (
     select
-        case $by when 'department' then department_id else manager_id end as group_id,
+        case $by when 'department' then department else manager end as group_name,
         date_trunc('month', sale_date)::date as month,
         sum(amount) as fact
-    from client_sales
+    from sales_by_day
     where sale_date between $year_start and $through_end
-    group by group_id, month
-),
-
-group_names as (
-    select department_id as group_id, department as group_name from department_names where $by = 'department'
-    union all
-    select manager_id as group_id, manager as group_name from manager_names where $by = 'manager'
+    group by group_name, month
 ),
 
 plans as (
@@ -23,15 +17,14 @@ plans as (
         case $by when 'department' then department else manager end as group_name,
         month,
         sum(plan_amount) as plan
-    from plan_rows
+    from current_plan
     where month between $year_start and $through
     group by group_name, month
 ),
 
 figures as (
-    select n.group_name, f.month, null::decimal(38, 2) as plan, f.fact
+    select f.group_name, f.month, null::decimal(38, 2) as plan, f.fact
     from facts as f
-    left join group_names as n using (group_id)
     union all
     select group_name, month, plan, null from plans
 ),

@@ -1,13 +1,13 @@
 -- The calendar months the plan/fact page offers, newest first: every month from the first to the
 -- last that holds sales or plan (from the ends only: a min and a max are cheap, a distinct list of
--- a million sales' months is not; a quiet month in between is still a month to look at). Runs on
--- the sales store (reports/clients.py).
+-- a million sales' months is not; a quiet month in between is still a month to look at). On
+-- sales_by_day (current_sales per day) and current_plan.
 with sales_span as (
-    select min(sale_date) as first_day, max(sale_date) as last_day from client_sales
+    select min(sale_date) as first_day, max(sale_date) as last_day from sales_by_day
 ),
 
 plan_span as (
-    select min(month) as first_day, max(month) as last_day from plan_rows
+    select min(month) as first_day, max(month) as last_day from current_plan
 ),
 
 span as (

@@ -31,17 +31,21 @@ from decimal import Decimal
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
+from sales_analytics import calendar
 from sales_analytics.calendar import add_months
 from sales_analytics.db import data_version, load_query, query_df
 from sales_analytics.i18n import no_department, no_manager
 
 # --- the client store ----------------------------------------------------------------------------
 #
-# The client figures group a million sales by client several times per page view, and grouping on
-# the client's text key costs several times grouping on an integer. So each version of a database's
-# sales (and plan) is copied once into an in-memory DuckDB database, with integer ids for clients,
-# managers and departments (queries/client_store_build.sql), and the client and plan/fact queries
+# The client figures group the sales per client several times per page view. They read
+# client_months, the current sales per client and calendar month (ingest/derived.py, rebuilt with
+# every import and delete: about an eighth of the sales rows, a fiftieth at a thousand sales a
+# client). Grouping on the client's text key costs several times grouping on an integer, so each
+# version of a database's client months (and plan) is copied once into an in-memory DuckDB
+# database, with integer ids for clients (queries/client_store_build.sql), and the client queries
 # run there. A copy is keyed on (database file, data_version, the sales' count and total): every
 # import and delete bumps the version, so a copy is never read after its data changed. A database
 # without a file (":memory:") has no name to key on: its copy is built for each call.
@@ -70,10 +74,10 @@ def _database_key(con: duckdb.DuckDBPyConnection) -> tuple[str | None, tuple]:
 
 def _build_store(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
     store = duckdb.connect(":memory:")
-    for name in ("sales", "clients", "deals", "plan"):
+    for name in ("months", "clients", "deals", "plan"):
         store.register(f"raw_{name}", con.sql(load_query(f"client_store_{name}")).to_arrow_table())
     store.execute(load_query("client_store_build"))
-    for name in ("sales", "clients", "deals", "plan"):
+    for name in ("months", "clients", "deals", "plan"):
         store.unregister(f"raw_{name}")
     return store
 
@@ -81,9 +85,8 @@ def _build_store(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
 @contextmanager
 def client_store(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
     """A cursor on the client store of ``con``'s database at its current data version: the tables
-    ``client_sales`` (current_sales with ``client_id``, ``manager_id``, ``department_id``; 0 for a
-    missing manager or department), ``client_names``, ``manager_names``, ``department_names``,
-    ``deal_owners`` and ``plan_rows``. Built on first use of a version (about half a second for a
+    ``client_months`` (the derived table with ``client_id`` for ``client_key``), ``client_names``,
+    ``deal_owners`` and ``plan_rows``. Built on first use of a version (a fraction of a second for a
     million sales), then shared by every call and thread."""
     path, version = _database_key(con)
     with _STORE_LOCK:
@@ -101,6 +104,66 @@ def client_store(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConn
         yield cursor
     finally:
         cursor.close()
+
+
+_NO_RAW = (date(1, 1, 1), date(1, 1, 1))  # an empty range of days: the raw rows' columns, no row
+
+
+def _window_months(
+    con: duckdb.DuckDBPyConnection, store: duckdb.DuckDBPyConnection, bounds: list[date]
+) -> None:
+    """Register on the ``store`` cursor what a query reads as the sales per client, month and part
+    of a window split at the days ``bounds`` (increasing; part i is (bounds[i], bounds[i + 1]]):
+
+    - ``window_agg_parts`` (month, part): the months wholly inside one part, read from the store's
+      client_months;
+    - ``window_raw``: a month a boundary cuts, summed per client and part from ``con``'s current
+      sales (queries/client_window_sales.sql); a month cut only by the window's first or last day
+      is read whole from client_months when the days left out hold no sale (the last day of the
+      data is usually the window's last day).
+
+    Exact to the day, as if every sale of the window were read, at the cost of the cut months.
+    """
+    first, last = bounds[0] + timedelta(days=1), bounds[-1]
+    agg_months: list[date] = []
+    agg_parts: list[int] = []
+    raw = []
+    month = first.replace(day=1)
+    while first <= last and month <= last:
+        month_end = calendar.month_end(month)
+        pieces = [
+            (part, max(after, month - timedelta(days=1)), min(through, month_end))
+            for part, (after, through) in enumerate(zip(bounds, bounds[1:], strict=False))
+            if max(after, month - timedelta(days=1)) < min(through, month_end)
+        ]
+        left_out = []  # the days of the month outside the window
+        if month < first:
+            left_out.append((month, first - timedelta(days=1)))
+        if last < month_end:
+            left_out.append((last + timedelta(days=1), month_end))
+        whole = len(pieces) == 1 and not any(_any_sales(con, a, b) for a, b in left_out)
+        if whole:
+            agg_months.append(month)
+            agg_parts.append(pieces[0][0])
+        else:
+            raw.extend(pieces)
+        month = calendar.add_months(month, 1)
+    store.register(
+        "window_agg_parts",
+        pa.table({"month": pa.array(agg_months, pa.date32()), "part": pa.array(agg_parts, pa.int32())}),
+    )
+    tables = [
+        con.sql(
+            load_query("client_window_sales"), params={"after": a, "through": b, "part": part}
+        ).to_arrow_table()
+        for part, a, b in raw or [(0, *_NO_RAW)]
+    ]
+    store.register("window_raw", pa.concat_tables(tables))
+
+
+def _any_sales(con: duckdb.DuckDBPyConnection, first: date, last: date) -> bool:
+    rows = con.sql(load_query("sales_days_between"), params={"first": first, "last": last}).fetchall()
+    return bool(rows[0][0])
 
 
 DORMANT_COLUMNS = [
@@ -159,13 +222,13 @@ def dormant_clients(
     if months < 0 or lookback < 1:
         raise ValueError("months must be >= 0 and lookback >= 1")
     with client_store(con) as store:
+        _window_months(con, store, [add_months(as_of, -lookback), as_of])
         frame = query_df(
             store,
             "dormant_clients",
             {
                 "as_of": as_of,
                 "quiet_since": add_months(as_of, -months),
-                "lookback_after": add_months(as_of, -lookback),
                 "lookback_months": lookback,
                 "managers": _labels(managers),
                 "departments": _labels(departments),
@@ -203,17 +266,16 @@ def declining_clients(
         raise ValueError("drop must be within [0, 1], recent >= 1 and months >= 0")
     quiet_since = add_months(as_of, -months)
     previous_after = add_months(as_of, -recent - 12)
+    recent_after = add_months(as_of, -recent)
+    scan_after = min(previous_after, quiet_since - timedelta(days=1))
     with client_store(con) as store:
+        _window_months(con, store, [scan_after, previous_after, recent_after, as_of])
         frame = query_df(
             store,
             "declining_clients",
             {
                 "as_of": as_of,
                 "quiet_since": quiet_since,
-                "previous_after": previous_after,
-                "recent_after": add_months(as_of, -recent),
-                # the windows, and the last purchase's day when it counts (>= quiet_since)
-                "scan_after": min(previous_after, quiet_since - timedelta(days=1)),
                 "recent_months": recent,
                 "drop": drop,
                 "managers": _labels(managers),
@@ -230,12 +292,9 @@ def declining_clients(
 
 def filter_options(con: duckdb.DuckDBPyConnection, lang: str = "ru") -> dict[str, list[str]]:
     """The managers and departments the sales name (labelled when missing), for the page's filters."""
-    with client_store(con) as store:
-        frame = query_df(
-            store,
-            "dormant_filter_options",
-            {"no_manager": no_manager(lang), "no_department": no_department(lang)},
-        )
+    frame = query_df(
+        con, "dormant_filter_options", {"no_manager": no_manager(lang), "no_department": no_department(lang)}
+    )
     return {
         "managers": sorted(frame.loc[frame["kind"] == "manager", "name"]),
         "departments": sorted(frame.loc[frame["kind"] == "department", "name"]),

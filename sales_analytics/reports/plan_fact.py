@@ -13,8 +13,9 @@
   working day to make the plan (working days: :mod:`sales_analytics.calendar`).
 - A ``TOTAL`` row sums the groups, to the kopeck.
 
-The queries run on the client store (:func:`sales_analytics.reports.clients.client_store`): the
-current sales and plan, copied once per data version with integer ids, which groups fast.
+The facts come from ``sales_by_day`` (the current sales summed per day, department and manager,
+rebuilt with every import and delete: :mod:`sales_analytics.ingest.derived`), so a view reads tens
+of thousands of rows, not every sale.
 """
 
 from __future__ import annotations
@@ -29,7 +30,6 @@ import pandas as pd
 from sales_analytics import calendar
 from sales_analytics.db import query_df
 from sales_analytics.i18n import no_department, no_manager
-from sales_analytics.reports.clients import client_store
 
 GROUPINGS = ("department", "manager")
 TOTAL = "TOTAL"
@@ -106,28 +106,26 @@ def plan_fact(
     month = calendar.month_start(month)
     fact_to = calendar.month_end(month) if as_of is None else min(as_of, calendar.month_end(month))
     year_start = month.replace(month=1)
-    with client_store(con) as store:
-        frame = query_df(
-            store,
-            "plan_fact_by_group",
-            {
-                "by": by,
-                "month": month,
-                "year_start": year_start,
-                "fact_to": fact_to,
-                "month_last_year": calendar.add_months(month, -12),
-                "year_start_last_year": calendar.add_months(year_start, -12),
-                "fact_to_last_year": calendar.add_months(fact_to, -12),
-                "no_group": no_group(by, lang),
-            },
-        )
+    frame = query_df(
+        con,
+        "plan_fact_by_group",
+        {
+            "by": by,
+            "month": month,
+            "year_start": year_start,
+            "fact_to": fact_to,
+            "month_last_year": calendar.add_months(month, -12),
+            "year_start_last_year": calendar.add_months(year_start, -12),
+            "fact_to_last_year": calendar.add_months(fact_to, -12),
+            "no_group": no_group(by, lang),
+        },
+    )
     return _none_to_null(frame)
 
 
 def available_months(con: duckdb.DuckDBPyConnection) -> list[date]:
     """Calendar months from the first to the last that hold sales or plan, newest first."""
-    with client_store(con) as store:
-        return [pd.Timestamp(m).date() for m in query_df(store, "plan_fact_months")["month"]]
+    return [pd.Timestamp(m).date() for m in query_df(con, "plan_fact_months")["month"]]
 
 
 # --- the month in progress -----------------------------------------------------------------------
@@ -253,12 +251,11 @@ def daily_progress(
     _check_by(by)
     country = calendar.check_country(country)
     month = calendar.month_start(month)
-    with client_store(con) as store:
-        sales = query_df(
-            store,
-            "plan_fact_by_day",
-            {"by": by, "group": group, "no_group": no_group(by, lang), "month": month, "as_of": as_of},
-        )
+    sales = query_df(
+        con,
+        "plan_fact_by_day",
+        {"by": by, "group": group, "no_group": no_group(by, lang), "month": month, "as_of": as_of},
+    )
     plan = sales["plan"].iloc[0] if len(sales) else None
     daily = {
         pd.Timestamp(d).date(): f for d, f in zip(sales["day"], sales["fact"], strict=True) if d is not None
@@ -304,18 +301,17 @@ def attainment_by_month(
     _check_by(by)
     year_end = date(year, 12, 31)
     through_end = year_end if through is None else min(through, year_end)
-    with client_store(con) as store:
-        frame = query_df(
-            store,
-            "plan_fact_by_month",
-            {
-                "by": by,
-                "year_start": date(year, 1, 1),
-                "through": calendar.month_start(through_end),
-                "through_end": through_end,
-                "no_group": no_group(by, lang),
-            },
-        )
+    frame = query_df(
+        con,
+        "plan_fact_by_month",
+        {
+            "by": by,
+            "year_start": date(year, 1, 1),
+            "through": calendar.month_start(through_end),
+            "through_end": through_end,
+            "no_group": no_group(by, lang),
+        },
+    )
     frame["month"] = [pd.Timestamp(m).date() for m in frame["month"]]
     return _none_to_null(frame)
 

@@ -69,8 +69,9 @@ def _window(month: date) -> dict:
     }
 
 
-# The segments of a plan month are one heavy pass over the sales history that the segments tab and
-# the plan builder both need, for the same month, on every change of their other settings. Each
+# The segments of a plan month are one pass over the client months (the sales per client and
+# month) that the segments tab and the plan builder both need, for the same month, on every change
+# of their other settings. Each
 # (month, language) is computed once per client store, i.e. once per data version, and kept there
 # as a table; the store goes with its version, so nothing is read stale.
 _SEGMENTED_LOCK = threading.Lock()
@@ -79,7 +80,7 @@ _SEGMENTED_LOCK = threading.Lock()
 @contextmanager
 def _segmented(con: duckdb.DuckDBPyConnection, month: date, lang: str) -> Iterator[duckdb.DuckDBPyConnection]:
     """A cursor on the client store holding every client's segment for plan month ``month`` as
-    ``segmented_clients`` (segments_clients.sql): the one heavy pass over the sales history, which the
+    ``segmented_clients`` (segments_clients.sql): the one pass over the client months, which the
     summary and the client lists then read."""
     window = _window(month)
     params = {**window, "no_manager": no_manager(lang), "no_department": no_department(lang)}
