@@ -39,9 +39,11 @@ _KEY_FIGURE = {
 
 
 # A row that may be something other than plain data starts with white space (trim removes the space
-# separators) or with a first letter of the subtotal words (Итого, Всего, Total, Subtotal, Grand
-# total) in either case; see sa_is_subtotal.
-_SUSPECT_FIRST = "contains(sa_space_separators() || 'ИиВвTtSsGg', left({c}, 1))"
+# separators, Unicode Zs) or with a first letter of the subtotal words (Итого, Всего, Total, Subtotal,
+# Grand total) in either case; see sa_is_subtotal. (ord reads the first code point without the
+# character splitting that left() does: a third of the cost of this test over every row.)
+_SUSPECT_CODES = (32, 160, 5760, *range(8192, 8203), 8239, 8287, 12288, *map(ord, "ИиВвTtSsGg"))
+_SUSPECT_FIRST = "ord({c}) IN (" + ", ".join(map(str, _SUSPECT_CODES)) + ")"
 
 _STAGE_SQL = {"sales": "stage_sales", "deals": "stage_deals", "plan": "stage_plan"}
 _PROBLEMS_SQL = {"sales": "problems_sales", "deals": "problems_deals", "plan": "problems_plan"}

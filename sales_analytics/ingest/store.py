@@ -141,9 +141,12 @@ def refresh_derived(con: duckdb.DuckDBPyConnection) -> None:
             UNION ALL
             SELECT client_key, client_name, batch_id, source_row FROM deals WHERE superseded_by IS NULL
         ),
+        -- where a spelling is first seen, (batch, row) as one integer: a struct's min costs twice the
+        -- whole grouping (source_row is an INTEGER, so the two never overlap)
         names AS (
-            SELECT client_key, client_name, count(*) AS uses, min((batch_id, source_row)) AS first_seen
-            FROM spellings GROUP BY ALL
+            SELECT client_key, client_name, count(*) AS uses,
+                   min(batch_id::BIGINT * 4294967296 + source_row) AS first_seen
+            FROM spellings GROUP BY client_key, client_name
         )
         SELECT client_key, first(client_name ORDER BY uses DESC, first_seen), count(*) FROM names GROUP BY client_key
         """
