@@ -211,8 +211,9 @@ class _Workspace:
                 )
                 + ", NULL))"
             )
-            # a cell is surely non-empty when its first character is not white space (see nonempty)
-            sure = " + ".join(f"({c} IS NOT NULL AND ascii({c}) > 32)::INTEGER" for c in cells)
+            # a cell is surely non-empty when its first character is not white space (see nonempty);
+            # (a NULL cell fails the test: the CASE costs less than a cast of IS NOT NULL AND …)
+            sure = " + ".join(f"(CASE WHEN ascii({c}) > 32 THEN 1 ELSE 0 END)" for c in cells)
             first_cell = "coalesce(" + ", ".join(cells) + ", NULL)"
             candidate = f"({sure or '0'}) <= 2 OR ascii({first_cell}) <= 32 OR " + _SUSPECT_FIRST.format(
                 c=first_cell
