@@ -193,6 +193,7 @@ def store_batch(
     con: duckdb.DuckDBPyConnection,
     staging: duckdb.DuckDBPyConnection,
     *,
+    staged_in: str | None = None,
     kind: str,
     file_name: str,
     digest: str,
@@ -208,6 +209,10 @@ def store_batch(
 ) -> tuple[int, dict]:
     """Insert the staged rows (``sa_staged`` in the private ``staging`` database, minus rejected rows
     already removed) as a new batch of the company database ``con``.
+
+    ``staged_in`` names the database holding ``sa_staged`` when it is attached to ``con``'s own
+    DuckDB: the rows are then copied by one statement inside the engine; else they travel as a
+    stream of Arrow batches from ``staging``.
 
     The caller holds the transaction on ``con``. ``source_sheets[i]`` is the name stored for the rows of
     sheet ``i``. Returns the batch id and its totals. ``uploaded_by`` is the logged-in user; without one
@@ -253,14 +258,20 @@ def store_batch(
     params = {"batch": batch_id, "sheets": [name or "" for name in source_sheets]}
     if kind == "deals":
         params["snapshot"] = snapshot
-    rows = staging.sql(_TRANSFER[kind]).to_arrow_reader(_BATCH_ROWS)
-    con.register("sa_rows", rows)
     con.register("sa_scopes", scopes)
     try:
-        con.execute(_INSERT[kind], params)
+        if staged_in is not None:
+            # our own identifier (see pipeline._Workspace): the sorted rows, read in the engine
+            transfer = _TRANSFER[kind].replace("FROM sa_staged", f"FROM {staged_in}.sa_staged")
+            con.execute(_INSERT[kind].replace("FROM sa_rows", f"FROM ({transfer}) AS sa_rows"), params)
+        else:
+            con.register("sa_rows", staging.sql(_TRANSFER[kind]).to_arrow_reader(_BATCH_ROWS))
+            try:
+                con.execute(_INSERT[kind], params)
+            finally:
+                con.unregister("sa_rows")
         con.execute("INSERT INTO batch_scopes SELECT $batch, * FROM sa_scopes", {"batch": batch_id})
     finally:
-        con.unregister("sa_rows")
         con.unregister("sa_scopes")
     totals["replaced"] = resolve_supersession(con, below=batch_id)
     refresh_derived(con)
