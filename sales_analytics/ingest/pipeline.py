@@ -94,8 +94,9 @@ class _Workspace:
     With ``host`` (the company connection) the private database is an in-memory database attached
     to the host's DuckDB under a name of its own (``self.attached``), worked on through a cursor of
     its own, outside the caller's transaction: the raw cells stay in that cursor's temp tables, and
-    only ``sa_staged`` lives in the attached database, so that the store step copies it into the
-    company tables in one ``INSERT … SELECT`` inside the engine (in parallel, no Arrow hop).
+    only ``sa_staged`` lives in the attached database (schema ``sa_stage``), so that the store step
+    copies it into the company tables in one ``INSERT … SELECT`` inside the engine (in parallel, no
+    Arrow hop).
     Without ``host`` (the preview) it is a DuckDB of its own, bounded in memory.
     """
 
@@ -126,9 +127,12 @@ class _Workspace:
         try:
             if host is not None:
                 # our own identifier (hex digits): imports running side by side never meet
-                self.attached = f"sa_work_{uuid.uuid4().hex}"
-                self.con.execute(f"ATTACH ':memory:' AS {self.attached}")
-                self.con.execute(f"USE {self.attached}")
+                name = f"sa_work_{uuid.uuid4().hex}"
+                self.con.execute(f"ATTACH ':memory:' AS {name}")
+                self.attached = name
+                # a schema of its own: what lists the company's tables (schema main) never sees it
+                self.con.execute(f"CREATE SCHEMA {name}.sa_stage")
+                self.con.execute(f"USE {name}.sa_stage")
             self._prepare(data, kind, mapping, year)
         except BaseException:
             self.close()
@@ -587,7 +591,7 @@ def import_file(
             batch_id, totals = store_batch(
                 con,
                 work.con,
-                staged_in=work.attached,
+                staged_in=f"{work.attached}.sa_stage" if work.attached else None,
                 kind=work.kind,
                 file_name=file_name,
                 digest=digest,
