@@ -142,9 +142,12 @@ def refresh_derived(con: duckdb.DuckDBPyConnection) -> None:
             UNION ALL
             SELECT client_key, client_name, batch_id, source_row FROM deals WHERE superseded_by IS NULL
         ),
+        -- where a spelling is first seen, (batch, row) as one integer: a struct's min costs twice the
+        -- whole grouping (source_row is an INTEGER, so the two never overlap)
         names AS (
-            SELECT client_key, client_name, count(*) AS uses, min((batch_id, source_row)) AS first_seen
-            FROM spellings GROUP BY ALL
+            SELECT client_key, client_name, count(*) AS uses,
+                   min(batch_id::BIGINT * 4294967296 + source_row) AS first_seen
+            FROM spellings GROUP BY client_key, client_name
         )
         SELECT client_key, first(client_name ORDER BY uses DESC, first_seen), count(*) FROM names GROUP BY client_key
         """
@@ -192,6 +195,7 @@ def store_batch(
     con: duckdb.DuckDBPyConnection,
     staging: duckdb.DuckDBPyConnection,
     *,
+    staged_in: str | None = None,
     kind: str,
     file_name: str,
     digest: str,
@@ -207,6 +211,10 @@ def store_batch(
 ) -> tuple[int, dict]:
     """Insert the staged rows (``sa_staged`` in the private ``staging`` database, minus rejected rows
     already removed) as a new batch of the company database ``con``.
+
+    ``staged_in`` names the database holding ``sa_staged`` when it is attached to ``con``'s own
+    DuckDB: the rows are then copied by one statement inside the engine; else they travel as a
+    stream of Arrow batches from ``staging``.
 
     The caller holds the transaction on ``con``. ``source_sheets[i]`` is the name stored for the rows of
     sheet ``i``. Returns the batch id and its totals. ``uploaded_by`` is the logged-in user; without one
@@ -252,14 +260,20 @@ def store_batch(
     params = {"batch": batch_id, "sheets": [name or "" for name in source_sheets]}
     if kind == "deals":
         params["snapshot"] = snapshot
-    rows = staging.sql(_TRANSFER[kind]).to_arrow_reader(_BATCH_ROWS)
-    con.register("sa_rows", rows)
     con.register("sa_scopes", scopes)
     try:
-        con.execute(_INSERT[kind], params)
+        if staged_in is not None:
+            # our own identifier (see pipeline._Workspace): the sorted rows, read in the engine
+            transfer = _TRANSFER[kind].replace("FROM sa_staged", f"FROM {staged_in}.sa_staged")
+            con.execute(_INSERT[kind].replace("FROM sa_rows", f"FROM ({transfer}) AS sa_rows"), params)
+        else:
+            con.register("sa_rows", staging.sql(_TRANSFER[kind]).to_arrow_reader(_BATCH_ROWS))
+            try:
+                con.execute(_INSERT[kind], params)
+            finally:
+                con.unregister("sa_rows")
         con.execute("INSERT INTO batch_scopes SELECT $batch, * FROM sa_scopes", {"batch": batch_id})
     finally:
-        con.unregister("sa_rows")
         con.unregister("sa_scopes")
     totals["replaced"] = resolve_supersession(con, below=batch_id)
     refresh_derived(con)

@@ -107,3 +107,19 @@ def test_bad_cells_of_a_clean_file_are_still_named(con):
     found = {(p.row, p.code, p.value) for p in error.value.problems}
     assert found == {(3, "not_a_date", "31.02.2026"), (3, "not_a_number", "x"), (4, "empty_required", None)}
     assert con.execute("SELECT count(*) FROM sales").fetchone()[0] == 0
+
+
+ZS_SPACES = [chr(c) for c in (32, 160, 5760, 8192, 8199, 8201, 8202, 8239, 8287, 12288)]
+SUBTOTALS = [z + "Итого" for z in ZS_SPACES] + ["итого", "Всего", "всего", "Total", "total", "Subtotal"]
+SUBTOTALS += ["subtotal", "Grand total", "grand total", "sum total"]
+
+
+@pytest.mark.parametrize("first", SUBTOTALS)
+def test_a_full_subtotal_row_is_found_by_its_first_character(con, first):
+    """A subtotal row with every cell filled is looked at only for its first character (a space
+    separator or a subtotal word's first letter, read by code point): it must still never count."""
+    extra = f"{first};Клиент 1;Иванов;999 999,00\n"
+    result = import_file(con, _sales_csv(5, extra).encode(), "subtotal.csv")
+    assert result.rows == 5
+    assert result.warnings["subtotal_rows"] == 1
+    assert con.execute("SELECT max(source_row) FROM sales").fetchone()[0] == 8

@@ -62,12 +62,13 @@ CREATE OR REPLACE TEMP MACRO sa_money(s) AS
 
 -- The cheap cast a whole column goes through first: spaces dropped, a decimal comma read as a point.
 -- It never reads a value differently from sa_money; what it cannot read (NULL) gets sa_money after.
--- (A cell with no space or comma is cast as it is: the replaces would change nothing.)
+-- (A cell with no space takes only the comma's replace, a no-op where it has none: "3798,34" is
+-- the common export cell, and two replaces that change nothing cost a third of the cast.)
 CREATE OR REPLACE TEMP MACRO sa_money_fast(s) AS
     CASE
-        WHEN contains(s, ' ') OR contains(s, ',') OR contains(s, chr(160))
+        WHEN contains(s, ' ') OR contains(s, chr(160))
             THEN TRY_CAST(replace(replace(replace(s, ' ', ''), chr(160), ''), ',', '.') AS DECIMAL(18, 2))
-        ELSE TRY_CAST(s AS DECIMAL(18, 2))
+        ELSE TRY_CAST(replace(s, ',', '.') AS DECIMAL(18, 2))
     END;
 
 -- Money through the cheap cast, the rest through the full parser (coalesce evaluates lazily).

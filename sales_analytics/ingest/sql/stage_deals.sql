@@ -1,6 +1,6 @@
 -- Deal rows, typed. A missing probability counts as 100 % (reported); a probability written in
 -- the stage ("Переговоры 50%") is used when the probability column is empty.
-CREATE OR REPLACE TEMP TABLE sa_staged AS
+CREATE OR REPLACE TABLE sa_staged AS
 with data_rows as (
     select * from sa_classified where is_data
 ),

@@ -1,6 +1,6 @@
 -- Plan rows, typed: long (a month column and a plan column) or wide (one column per month,
 -- unpivoted into sa_plan_cells by the caller). An empty month cell is no plan, not a zero plan.
-CREATE OR REPLACE TEMP TABLE sa_staged AS
+CREATE OR REPLACE TABLE sa_staged AS
 with cells as (
     select * from sa_plan_cells
 ),

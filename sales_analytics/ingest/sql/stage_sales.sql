@@ -1,7 +1,7 @@
 -- Sales rows, typed. Amount = price × quantity where the file has no amount column.
 -- Only the typed values are kept (the raw cells stay in the sheet tables); ``suspect`` marks the few
 -- rows problems_sales.sql must look at again with their raw cells.
-CREATE OR REPLACE TEMP TABLE sa_staged AS
+CREATE OR REPLACE TABLE sa_staged AS
 -- (not materialized: scanning the rows twice costs less than copying them)
 with data_rows as not materialized (
     select * from sa_classified where is_data
