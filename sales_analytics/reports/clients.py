@@ -41,12 +41,12 @@ from sales_analytics.i18n import no_department, no_manager
 # --- the client store ----------------------------------------------------------------------------
 #
 # The client figures group the sales per client several times per page view. They read
-# client_months, the current sales per client and calendar month (ingest/derived.py, rebuilt with
-# every import and delete: about an eighth of the sales rows, a fiftieth at a thousand sales a
-# client). Grouping on the client's text key costs several times grouping on an integer, so each
-# version of a database's client months (and plan) is copied once into an in-memory DuckDB
-# database, with integer ids for clients (queries/client_store_build.sql), and the client queries
-# run there. A copy is keyed on (database file, data_version, the sales' count and total): every
+# client_months, the current sales per client and calendar month (queries/client_store_months.sql:
+# about an eighth of the sales rows, a fiftieth at a thousand sales a client). They are grouped once
+# per version of a database's sales (not kept in the database: writing them at every import would
+# double an import's writes) and copied, with the plan, into an in-memory DuckDB database with
+# integer ids for clients (queries/client_store_build.sql), since grouping on the client's text key
+# costs several times grouping on an integer; the client queries run there. A copy is keyed on (database file, data_version, the sales' count and total): every
 # import and delete bumps the version, so a copy is never read after its data changed. A database
 # without a file (":memory:") has no name to key on: its copy is built for each call.
 
@@ -85,7 +85,7 @@ def _build_store(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
 @contextmanager
 def client_store(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
     """A cursor on the client store of ``con``'s database at its current data version: the tables
-    ``client_months`` (the derived table with ``client_id`` for ``client_key``), ``client_names``,
+    ``client_months`` (the sales per client and month, with ``client_id`` for ``client_key``), ``client_names``,
     ``deal_owners`` and ``plan_rows``. Built on first use of a version (a fraction of a second for a
     million sales), then shared by every call and thread."""
     path, version = _database_key(con)

@@ -1,5 +1,5 @@
-"""The sales aggregates (ingest/derived.py, migration 0004) follow every import and delete, and a
-database from before them gets them filled when it is opened."""
+"""The sales aggregate (ingest/derived.py, migration 0004) follows every import and delete, and a
+database from before it gets it filled when it is opened."""
 
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ def test_the_aggregates_follow_imports_replacements_and_deletes(con):
     load(con)
     assert_fresh(con)
     assert (
-        con.sql("select sum(net) from client_months").fetchall()
+        con.sql("select sum(amount) from sales_by_day").fetchall()
         == con.sql("select sum(amount) from current_sales").fetchall()
     )
     # a re-export of a department's period replaces its rows; a return; a sale without a manager
@@ -40,10 +40,10 @@ def test_the_aggregates_follow_imports_replacements_and_deletes(con):
     )
     assert_fresh(con)
     newest = con.sql("select max(batch_id) from import_batches").fetchall()[0][0]
-    before = stored(con, "client_months")
+    before = stored(con, "sales_by_day")
     batches.delete_batch(con, newest)
     assert_fresh(con)
-    assert stored(con, "client_months") != before
+    assert stored(con, "sales_by_day") != before
 
 
 def test_a_database_from_before_the_aggregates_gets_them_when_opened(tmp_path):
