@@ -3,11 +3,8 @@
 --   previous = net turnover in (add_months(as_of, -R-12), add_months(as_of, -R)] = ($previous_after, $recent_after],
 --   recent   = net turnover in (add_months(as_of, -R), as_of]                    = ($recent_after, $as_of],
 -- declining when previous > 0 and recent < (1 - $drop) × previous × R / 12 ($recent_months = R).
--- Runs on the client store (reports/clients.py), over the sales per client, month and part of the
--- window: client_months for the months wholly inside one part (window_agg_parts: those months and
--- their part), and the current sales of a month a boundary cuts, summed per part the same way
--- (window_raw, queries/client_window_sales.sql). Parts: 0 = ($scan_after, $previous_after] (only
--- the last purchase is read from it), 1 = previous, 2 = recent.
+-- Runs on the client store (reports/clients.py), over declining_window: the window summed per
+-- client (queries/declining_per_client.sql, kept per window).
 -- previous_average = previous × R / 12, rounded half up to the kopeck (divided in whole kopecks:
 -- DuckDB divides DECIMAL in floating point); change = recent_turnover - previous_average; the
 -- largest fall first.
@@ -18,29 +15,8 @@
 -- buying is on or after $quiet_since: only ($scan_after, $as_of] is read, the union of the windows
 -- and of the days since $quiet_since. The margin is the previous twelve months'. Active months (for
 -- the minimum size per month) are the previous window's months with a net positive amount.
-with window_months as (
-    select m.client_id, m.month, p.part, m.net, m.margin, m.last_purchase, m.last_manager, m.last_department
-    from client_months as m
-    join window_agg_parts as p using (month)
-    union all
-    select c.client_id, r.month, r.part, r.net, r.margin, r.last_purchase, r.last_manager, r.last_department
-    from window_raw as r
-    join client_names as c using (client_key)
-),
-
-per_client as (
-    select
-        client_id,
-        max(last_purchase) as last_purchase,
-        coalesce(sum(net) filter (where part = 1), 0) as previous_turnover,
-        coalesce(sum(net) filter (where part = 2), 0) as recent_turnover,
-        count(*) filter (where part = 1 and net > 0) as active_months,
-        sum(margin) filter (where part = 1) as margin,
-        -- the latest purchase's month holds whose it was
-        arg_max_null(last_manager, last_purchase) filter (where last_purchase is not null) as manager,
-        arg_max_null(last_department, last_purchase) filter (where last_purchase is not null) as department
-    from window_months
-    group by client_id
+with per_client as (
+    select * from declining_window
 ),
 
 declining as (

@@ -344,6 +344,18 @@ def test_the_store_follows_every_import(company):
         assert guest and set(guest) == {(None, None)}
 
 
+def test_the_kept_windows_follow_every_import(company):
+    """The cut months' sales and the declining window are kept per data version: a sale uploaded
+    in the window's last (cut) month is seen by the next look, exactly as a first look sees it."""
+    before = clients.declining_clients(company, AS_OF, drop="0")
+    assert clients.declining_clients(company, AS_OF, drop="0").equals(before)  # read from the kept window
+    import_rows(company, "late.csv", f"{AS_OF:%d.%m.%Y};ООО «Мелочь»;Петрова Анна;Сервисный отдел;7,00;")
+    after = clients.declining_clients(company, AS_OF, drop="0")
+    clients.clear_cache()
+    assert after.equals(clients.declining_clients(company, AS_OF, drop="0"))
+    assert not after.equals(before)
+
+
 def test_a_database_without_a_file_gets_a_store_per_call():
     from sales_analytics.db import Database
 
