@@ -165,6 +165,22 @@ def tier_rows(result: dict) -> list[str]:
         ):
             ratio, met = _check(browser[key], goals["first_paint_s"])
             rows.append(_row(label, _fmt(browser[key], 2), f"≤ {goals['first_paint_s']} s", ratio, met))
+        floor = browser.get("floor")
+        for key, label in (
+            ("first_metric_s", "first metric, server just started"),
+            ("warm_metric_s", "first metric, later loads"),
+            ("warm_chart_s", "chart visible, later loads"),
+        ):
+            if floor:
+                rows.append(
+                    _row(
+                        f"  floor: a one-metric, one-chart Streamlit app, {label}, s",
+                        _fmt(floor[key], 2),
+                        "",
+                        None,
+                        None,
+                    )
+                )
     return rows
 
 
