@@ -26,10 +26,11 @@ latest_sale = status.last_sale or date.today()
 options = ui_cache.report(clients.filter_options, lang=lang)
 
 
+# Rows per screen of a list (a bare string here would be drawn on the page by Streamlit's magic).
+# Each shown cell is formatted as people here write numbers, which is what a rerun costs most; a
+# list of thousands is read from the top (largest first) and worked through from the Excel file,
+# which holds every row. Further rows are a page away.
 PAGE_ROWS = 200
-"""Rows per screen of a list. Each shown cell is formatted as people here write numbers, which is
-what a rerun costs most; a list of thousands is read from the top (largest first) and worked
-through from the Excel file, which holds every row. Further rows are a page away."""
 
 
 def table(frame, columns, key: str) -> None:
