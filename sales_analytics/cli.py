@@ -15,6 +15,7 @@ from pathlib import Path
 from sales_analytics import batches, export
 from sales_analytics.db import Database, DatabaseBusy, default_target
 from sales_analytics.ingest import InputError, import_file
+from sales_analytics.ingest.store import refresh_derived
 from sales_analytics.reports import CLI_MODULES
 
 BAD_INPUT = 2
@@ -194,8 +195,11 @@ def _import(db: Database, args) -> int:
                         mapping=mapping,
                         archive_dir=db.archive_dir,
                         own_transaction=False,
+                        refresh=False,
                     )
                 )
+            # the client list and the aggregates, rebuilt once for every file of the command
+            refresh_derived(con)
             con.commit()
         except InputError as error:
             con.rollback()

@@ -136,3 +136,32 @@ def test_module_entry_point_runs(tmp_path):
         cwd=ROOT,
     )
     assert out.returncode == 2
+
+
+def test_several_files_in_one_command_leave_what_one_by_one_leaves(capsys, tmp_path):
+    """The derived tables (client list, managers' departments, sales per day) are rebuilt once per
+    command, after its last file: the same as importing the files one command each."""
+    import duckdb
+
+    files = [DATA / "sales_1c_grouped.xlsx", DATA / "sales_cp1251.csv"]
+    together, apart = tmp_path / "together.duckdb", tmp_path / "apart.duckdb"
+    code, _, err = run(capsys, "--db", together, "import", "sales", *files)
+    assert code == 0, err
+    for path in files:
+        code, _, err = run(capsys, "--db", apart, "import", "sales", path)
+        assert code == 0, err
+    derived = {
+        "clients": "select * from clients order by all",
+        "manager_departments": "select * from manager_departments order by all",
+        "sales_by_day": "select * from sales_by_day order by all",
+    }
+    with duckdb.connect(str(together), read_only=True) as a, duckdb.connect(str(apart), read_only=True) as b:
+        for table, sql in derived.items():
+            rows = a.sql(sql).fetchall()
+            assert rows, table
+            assert rows == b.sql(sql).fetchall(), table
+        # the second file's clients are in the list, not only the first's
+        assert (
+            a.sql("select count(*) from clients").fetchall()
+            == b.sql("select count(distinct client_key) from current_sales").fetchall()
+        )

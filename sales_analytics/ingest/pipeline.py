@@ -538,6 +538,7 @@ def import_file(
     uploaded_by: str | None = None,
     progress: Progress | None = None,
     own_transaction: bool = True,
+    refresh: bool = True,
 ) -> ImportResult:
     """Import one file as one batch: every row or none.
 
@@ -546,7 +547,9 @@ def import_file(
     Subtotal rows are never data; group headings fill the manager (or department) the file lacks.
     Deals belong to the snapshot ``as_of``, else the date in the file name, else today. The same
     file (by SHA-256) is never imported twice. With ``own_transaction=False`` the caller holds the
-    transaction (the CLI imports several files all or nothing).
+    transaction (the CLI imports several files all or nothing); with ``refresh=False`` as well, the caller
+    also calls :func:`~sales_analytics.ingest.store.refresh_derived` once after its last file (the
+    derived tables are rebuilt from every current row, so once per command is enough).
     """
     report = progress or (lambda fraction, stage: None)
     digest = sha256(data)
@@ -604,6 +607,7 @@ def import_file(
                 mapping=mapping_used,
                 is_demo=is_demo,
                 uploaded_by=uploaded_by,
+                refresh=refresh or own_transaction,
             )
             if own_transaction:
                 con.commit()

@@ -208,6 +208,7 @@ def store_batch(
     mapping: dict,
     is_demo: bool,
     uploaded_by: str | None,
+    refresh: bool = True,
 ) -> tuple[int, dict]:
     """Insert the staged rows (``sa_staged`` in the private ``staging`` database, minus rejected rows
     already removed) as a new batch of the company database ``con``.
@@ -276,7 +277,8 @@ def store_batch(
     finally:
         con.unregister("sa_scopes")
     totals["replaced"] = resolve_supersession(con, below=batch_id)
-    refresh_derived(con)
+    if refresh:  # else the caller refreshes once after its last file, in the same transaction
+        refresh_derived(con)
     bump_data_version(con)
     return batch_id, totals
 
