@@ -24,7 +24,7 @@ from __future__ import annotations
 import os
 import threading
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, timedelta
 from decimal import Decimal
@@ -37,6 +37,7 @@ from sales_analytics import calendar
 from sales_analytics.calendar import add_months
 from sales_analytics.db import data_version, load_query, query_df
 from sales_analytics.i18n import no_department, no_manager
+from sales_analytics.reports.kept import Kept
 
 # --- the client store ----------------------------------------------------------------------------
 #
@@ -56,9 +57,7 @@ _STORE_LOCK = threading.Lock()
 # Per (database file, data version): the sales of the months a window's day boundary cuts, and a
 # declining window summed per client. A page's next view, or another filter on the same window,
 # reads them again.
-_WINDOW_RAW: OrderedDict[tuple, pa.Table] = OrderedDict()
-_WINDOW_RAW_KEPT = 64
-_WINDOW_LOCK = threading.Lock()
+_WINDOWS = Kept(64)
 # the (database file, data version) of the client store the current thread is using
 _IN_USE = threading.local()
 
@@ -66,8 +65,7 @@ _IN_USE = threading.local()
 def clear_cache() -> None:
     """Forget the cut months' sales kept in this process (the benchmark's cold and uncached calls;
     the stores themselves are in ``_STORES``)."""
-    with _WINDOW_LOCK:
-        _WINDOW_RAW.clear()
+    _WINDOWS.clear()
 
 
 def _database_key(con: duckdb.DuckDBPyConnection) -> tuple[str | None, tuple]:
@@ -182,24 +180,11 @@ def _cut_month_sales(con: duckdb.DuckDBPyConnection, part: int, after: date, thr
     )
 
 
-def _kept(what: tuple, compute) -> pa.Table:
+def _kept(what: tuple, compute: Callable[[], pa.Table]) -> pa.Table:
     """``compute()``, kept per (database file, data version) of the client store in use by this
     thread; a database without a file: computed each time."""
     store_key = getattr(_IN_USE, "key", None)
-    key = (*store_key, *what) if store_key else None
-    if key is not None:
-        with _WINDOW_LOCK:
-            kept = _WINDOW_RAW.get(key)
-            if kept is not None:
-                _WINDOW_RAW.move_to_end(key)
-                return kept
-    table = compute()
-    if key is not None:
-        with _WINDOW_LOCK:
-            _WINDOW_RAW[key] = table
-            while len(_WINDOW_RAW) > _WINDOW_RAW_KEPT:  # older versions are never read again
-                _WINDOW_RAW.popitem(last=False)
-    return table
+    return _WINDOWS.get((*store_key, *what) if store_key else None, compute)
 
 
 def _any_sales(con: duckdb.DuckDBPyConnection, first: date, last: date) -> bool:

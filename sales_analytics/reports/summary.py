@@ -29,8 +29,6 @@ from __future__ import annotations
 
 import dataclasses
 import io
-import threading
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -43,6 +41,7 @@ from sales_analytics import batches, calendar
 from sales_analytics.db import load_query, query_df
 from sales_analytics.i18n import format_day, format_money, format_month, t
 from sales_analytics.reports import changes, clients, forecast, plan_fact
+from sales_analytics.reports.kept import Kept
 
 NEXT_MONTHS = 3
 TOP_CHANGES = 5
@@ -105,18 +104,14 @@ def _months_between(first: date, second: date) -> int:
 # latest import): every import and delete bumps the version, so a kept figure is never read after
 # its data changed. A database without a file (":memory:", a meeting) has no name to key on: its
 # figures are computed at each call. Two threads asking for the same figure at once (the page and
-# the warm-up of a just-started server) compute it once: the second waits for the first.
+# the warm-up of a just-started server) compute it once (reports/kept.py).
 
-_KEPT = 64
-_FIGURES: OrderedDict[tuple, object] = OrderedDict()
-_COMPUTING: dict[tuple, threading.Event] = {}
-_LOCK = threading.Lock()
+_FIGURES = Kept(64)
 
 
 def clear_cache() -> None:
     """Forget every figure kept in this process (the benchmark's cold and uncached calls)."""
-    with _LOCK:
-        _FIGURES.clear()
+    _FIGURES.clear()
 
 
 def _private(value):
@@ -131,30 +126,8 @@ def _private(value):
 def _kept(con: duckdb.DuckDBPyConnection, name: str, params: tuple, compute: Callable[[], object]):
     """``compute()``, kept per database file and data version under (name, params)."""
     ((path, *version),) = con.execute(load_query("forecast_cache_key")).fetchall()
-    if path is None:
-        return compute()
-    key = (path, *version, name, params)
-    while True:
-        with _LOCK:
-            if key in _FIGURES:
-                _FIGURES.move_to_end(key)
-                return _private(_FIGURES[key])
-            waiting = _COMPUTING.get(key)
-            if waiting is None:
-                done = _COMPUTING[key] = threading.Event()
-                break
-        waiting.wait()  # then read what the other thread kept (or compute, if it failed)
-    try:
-        value = compute()
-        with _LOCK:
-            _FIGURES[key] = value
-            while len(_FIGURES) > _KEPT:  # older versions are never read again
-                _FIGURES.popitem(last=False)
-        return _private(value)
-    finally:
-        with _LOCK:
-            del _COMPUTING[key]
-        done.set()
+    key = (path, *version, name, params) if path is not None else None
+    return _private(_FIGURES.get(key, compute))
 
 
 # --- when ----------------------------------------------------------------------------------------
