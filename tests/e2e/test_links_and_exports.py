@@ -83,7 +83,9 @@ def test_a_link_with_filters_survives_page_switches_and_downloads_the_same_view(
 def test_the_snapshot_carries_from_the_forecast_to_the_changes(start_app, page):
     server = start_app(demo=True)
     page.goto(f"{server.url}/pipeline")
-    expect(page.get_by_role("heading", name=t("forecast.title", "ru"))).to_be_visible(timeout=120_000)
+    expect(page.get_by_role("heading", name=t("forecast.title", "ru"), exact=True)).to_be_visible(
+        timeout=120_000
+    )
     settle(page)
     # pick the second-newest snapshot in the selectbox
     page.get_by_role("combobox", name=t("forecast.snapshot", "ru")).click()
