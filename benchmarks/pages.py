@@ -174,7 +174,6 @@ def clear_caches() -> None:
         for _, store in clients._STORES.values():
             store.close()
         clients._STORES.clear()
-    forecast._SNAPSHOT_DATES.clear()
     for module in (changes, clients, forecast, plan_fact, segments, sales, summary):
         clear = getattr(module, "clear_cache", None)
         if clear is not None:

@@ -59,6 +59,7 @@ from sales_analytics.reports.forecast import (
     resolve_snapshot,
     snapshot_dates,
 )
+from sales_analytics.reports.kept import Kept, version_key
 
 CATEGORIES = (
     "new",
@@ -131,18 +132,15 @@ class _Matched:
     slips: tuple[pa.Table, pa.Table] | None = None  # (nodes ordered by seen, weeks)
 
 
-_MATCHED: dict[tuple, _Matched] = {}
-_MATCHED_KEPT = 4
-_MATCHED_LOCK = threading.Lock()
+_MATCHED = Kept(4)
+_SLIPS_LOCK = threading.Lock()  # a kept matching's slip tables are filled in on first use
 
 
 def clear_cache() -> None:
     """Forget the matching, the whole triangle and the accuracy rows kept in this process (the
     benchmark's cold and uncached runs)."""
-    with _MATCHED_LOCK:
-        _MATCHED.clear()
-        _ACCURACY.clear()
-        _TRIANGLES.clear()
+    for kept in (_MATCHED, _ACCURACY, _TRIANGLES):
+        kept.clear()
 
 
 @contextmanager
@@ -167,19 +165,10 @@ def _fresh_pairs(con: duckdb.DuckDBPyConnection, snapshots: list[date], measure:
 
 
 def _kept(con: duckdb.DuckDBPyConnection, dates: list[date], measure: str) -> _Matched | None:
-    ((path, *version),) = con.execute(load_query("forecast_cache_key")).fetchall()
-    if path is None:
+    key = version_key(con, measure)
+    if key is None:
         return None
-    key = (path, *version, measure)
-    with _MATCHED_LOCK:
-        kept = _MATCHED.get(key)
-    if kept is None:
-        kept = _Matched(_fresh_pairs(con, dates, measure).sort_by("date_a"))
-        with _MATCHED_LOCK:
-            if len(_MATCHED) >= _MATCHED_KEPT:
-                _MATCHED.clear()
-            _MATCHED[key] = kept
-    return kept
+    return _MATCHED.get(key, lambda: _Matched(_fresh_pairs(con, dates, measure).sort_by("date_a")))
 
 
 def _consecutive(snapshots: list[date], dates: list[date]) -> bool:
@@ -409,17 +398,15 @@ def forecast_triangle(
 
 # The whole company's triangle (every snapshot, the longest horizon), kept per data version and
 # measure like the matching: the page's triangle up to any snapshot is cut from it.
-_TRIANGLES: dict[tuple, pa.Table] = {}
+_TRIANGLES = Kept(4)
 
 
 def _whole_triangle(con: duckdb.DuckDBPyConnection, dates: list[date], measure: str) -> pa.Table | None:
-    ((path, *version),) = con.execute(load_query("forecast_cache_key")).fetchall()
-    if path is None:
+    key = version_key(con, measure)
+    if key is None:
         return None
-    key = (path, *version, measure)
-    with _MATCHED_LOCK:
-        whole = _TRIANGLES.get(key)
-    if whole is None:
+
+    def compute() -> pa.Table:
         params = {
             "last_snapshot": dates[-1],
             "months": MONTHS_RANGE[1],
@@ -428,12 +415,9 @@ def _whole_triangle(con: duckdb.DuckDBPyConnection, dates: list[date], measure: 
             "group_is_missing": False,
             "measure": measure,
         }
-        whole = con.sql(load_query("forecast_triangle"), params=params).to_arrow_table()
-        with _MATCHED_LOCK:
-            if len(_TRIANGLES) >= _MATCHED_KEPT:
-                _TRIANGLES.clear()
-            _TRIANGLES[key] = whole
-    return whole
+        return con.sql(load_query("forecast_triangle"), params=params).to_arrow_table()
+
+    return _TRIANGLES.get(key, compute)
 
 
 def triangle_table(triangle: pd.DataFrame) -> pd.DataFrame:
@@ -518,11 +502,11 @@ def slip_history(
     if kept is None:
         nodes, weeks = _slip_tables(con, _fresh_pairs(con, dates, measure))
     else:
-        with _MATCHED_LOCK:
+        with _SLIPS_LOCK:
             slips = kept.slips
         if slips is None:
             slips = _slip_tables(con, kept.pairs)
-            with _MATCHED_LOCK:
+            with _SLIPS_LOCK:
                 kept.slips = slips
         nodes, weeks = _between(slips[0], "seen", dates[0], dates[-1]), slips[1]
     with _registered(con, changes_slip_nodes=nodes):
@@ -623,22 +607,15 @@ def forecast_accuracy(
 
 # Every month's accuracy rows (forecast_accuracy.sql), kept per data version and measure like the
 # matching: the page asks for the months before a date, which only cuts them.
-_ACCURACY: dict[tuple, pa.Table] = {}
+_ACCURACY = Kept(4)
 
 
 def _accuracy_rows(con: duckdb.DuckDBPyConnection, measure: str) -> pa.Table:
-    ((path, *version),) = con.execute(load_query("forecast_cache_key")).fetchall()
-    key = (path, *version, measure)
-    with _MATCHED_LOCK:
-        rows = _ACCURACY.get(key) if path is not None else None
-    if rows is None:
-        rows = con.sql(load_query("forecast_accuracy"), params={"measure": measure}).to_arrow_table()
-        if path is not None:
-            with _MATCHED_LOCK:
-                if len(_ACCURACY) >= _MATCHED_KEPT:
-                    _ACCURACY.clear()
-                _ACCURACY[key] = rows
-    return rows
+
+    def compute() -> pa.Table:
+        return con.sql(load_query("forecast_accuracy"), params={"measure": measure}).to_arrow_table()
+
+    return _ACCURACY.get(version_key(con, measure), compute)
 
 
 def accuracy(fact: Decimal, forecast: Decimal | None) -> float | None:

@@ -28,8 +28,9 @@ from decimal import Decimal
 import duckdb
 import pandas as pd
 
-from sales_analytics.db import load_query, query_df
+from sales_analytics.db import query_df
 from sales_analytics.i18n import no_department, no_manager, t
+from sales_analytics.reports.kept import Kept, version_key
 
 GROUPINGS = ("department", "manager", "all")
 MEASURES = ("amount", "margin")
@@ -69,7 +70,7 @@ def check_choices(by: str | None = None, measure: str | None = None, months: int
         raise ValueError(f"months must be between {MONTHS_RANGE[0]} and {MONTHS_RANGE[1]}, got {months}")
 
 
-_SNAPSHOT_DATES: dict[tuple, list[date]] = {}
+_SNAPSHOT_DATES = Kept(64)
 
 
 def snapshot_dates(con: duckdb.DuckDBPyConnection) -> list[date]:
@@ -79,16 +80,16 @@ def snapshot_dates(con: duckdb.DuckDBPyConnection) -> list[date]:
     import: reading them costs a pass over the deals view, and every report resolves its snapshot
     dates through here.
     """
-    ((path, *version),) = con.execute(load_query("forecast_cache_key")).fetchall()
-    key = (path, *version)
-    cached = _SNAPSHOT_DATES.get(key) if path is not None else None
-    if cached is None:
-        cached = list(query_df(con, "forecast_snapshot_dates")["snapshot_date"])
-        if path is not None:  # an in-memory database has no name to key on
-            if len(_SNAPSHOT_DATES) >= 64:  # old versions are never read again
-                _SNAPSHOT_DATES.clear()
-            _SNAPSHOT_DATES[key] = cached
-    return list(cached)
+
+    def compute() -> list[date]:
+        return list(query_df(con, "forecast_snapshot_dates")["snapshot_date"])
+
+    return list(_SNAPSHOT_DATES.get(version_key(con), compute))
+
+
+def clear_cache() -> None:
+    """Forget the snapshot dates kept in this process (the benchmark's cold and uncached runs)."""
+    _SNAPSHOT_DATES.clear()
 
 
 def resolve_snapshot(con: duckdb.DuckDBPyConnection, as_of: date, dates: list[date] | None = None) -> date:

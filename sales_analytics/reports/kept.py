@@ -13,7 +13,18 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import TypeVar
 
+import duckdb
+
+from sales_analytics.db import load_query
+
 T = TypeVar("T")
+
+
+def version_key(con: duckdb.DuckDBPyConnection, *extra: Hashable) -> tuple | None:
+    """(database file, data_version, latest import, *extra): what a kept result is keyed on; None for
+    a database without a file (in memory: nothing to key on, so nothing is kept)."""
+    ((path, *version),) = con.execute(load_query("forecast_cache_key")).fetchall()
+    return (path, *version, *extra) if path is not None else None
 
 
 class Kept:

@@ -38,10 +38,10 @@ import duckdb
 import pandas as pd
 
 from sales_analytics import batches, calendar
-from sales_analytics.db import load_query, query_df
+from sales_analytics.db import query_df
 from sales_analytics.i18n import format_day, format_money, format_month, t
 from sales_analytics.reports import changes, clients, forecast, plan_fact
-from sales_analytics.reports.kept import Kept
+from sales_analytics.reports.kept import Kept, version_key
 
 NEXT_MONTHS = 3
 TOP_CHANGES = 5
@@ -125,9 +125,7 @@ def _private(value):
 
 def _kept(con: duckdb.DuckDBPyConnection, name: str, params: tuple, compute: Callable[[], object]):
     """``compute()``, kept per database file and data version under (name, params)."""
-    ((path, *version),) = con.execute(load_query("forecast_cache_key")).fetchall()
-    key = (path, *version, name, params) if path is not None else None
-    return _private(_FIGURES.get(key, compute))
+    return _private(_FIGURES.get(version_key(con, name, params), compute))
 
 
 # --- when ----------------------------------------------------------------------------------------

@@ -44,3 +44,20 @@ def test_two_threads_asking_together_compute_once():
     first.join()
     assert results == ["value", "value"]
     assert len(calls) == 1
+
+
+def test_the_version_key_follows_every_change_and_is_none_in_memory(con):
+    from sales_analytics.db import Database, bump_data_version
+    from sales_analytics.reports.kept import version_key
+
+    before = version_key(con, "extra")
+    assert before is not None and before[-1] == "extra"
+    assert version_key(con, "extra") == before
+    bump_data_version(con)  # what every import and delete does
+    assert version_key(con, "extra") != before
+    memory = Database(":memory:")
+    try:
+        with memory.cursor() as cursor:
+            assert version_key(cursor) is None
+    finally:
+        memory.close()
