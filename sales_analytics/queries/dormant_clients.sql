@@ -4,7 +4,7 @@
 -- Runs on the client store (reports/clients.py), over the window's sales per client and month:
 -- client_months for the months wholly inside the window (window_agg_parts: those months), and the
 -- current sales of a month the window's first or last day cuts, summed the same way (window_raw,
--- queries/client_window_sales.sql). Sales after $as_of do not exist yet for this question. Only the
+-- queries/client_month_sales.sql). Sales after $as_of do not exist yet for this question. Only the
 -- lookback window is read: a client whose last purchase is older has no purchase in it, so no
 -- positive turnover, and is not dormant.
 --   $min_avg_month: keep clients whose average per active month is at least this (NULL: all);

@@ -42,7 +42,7 @@ from sales_analytics.reports.kept import Kept
 # --- the client store ----------------------------------------------------------------------------
 #
 # The client figures group the sales per client several times per page view. They read
-# client_months, the current sales per client and calendar month (queries/client_store_months.sql:
+# client_months, the current sales per client and calendar month (queries/client_month_sales.sql:
 # about an eighth of the sales rows, a fiftieth at a thousand sales a client). They are grouped once
 # per version of a database's sales (not kept in the database: writing them at every import would
 # double an import's writes) and copied, with the plan, into an in-memory DuckDB database with
@@ -87,7 +87,11 @@ def _database_key(con: duckdb.DuckDBPyConnection) -> tuple[str | None, tuple]:
 
 def _build_store(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
     store = duckdb.connect(":memory:")
-    for name in ("months", "clients", "deals", "plan"):
+    every_month = {"after": None, "through": None, "part": 0}
+    store.register(
+        "raw_months", con.sql(load_query("client_month_sales"), params=every_month).to_arrow_table()
+    )
+    for name in ("clients", "deals", "plan"):
         store.register(f"raw_{name}", con.sql(load_query(f"client_store_{name}")).to_arrow_table())
     store.execute(load_query("client_store_build"))
     for name in ("months", "clients", "deals", "plan"):
@@ -133,7 +137,7 @@ def _window_months(
     - ``window_agg_parts`` (month, part): the months wholly inside one part, read from the store's
       client_months;
     - ``window_raw``: a month a boundary cuts, summed per client and part from ``con``'s current
-      sales (queries/client_window_sales.sql); a month cut only by the window's first or last day
+      sales (queries/client_month_sales.sql); a month cut only by the window's first or last day
       is read whole from client_months when the days left out hold no sale (the last day of the
       data is usually the window's last day).
 
@@ -172,11 +176,11 @@ def _window_months(
 
 
 def _cut_month_sales(con: duckdb.DuckDBPyConnection, part: int, after: date, through: date) -> pa.Table:
-    """queries/client_window_sales.sql for ($after, $through]."""
+    """queries/client_month_sales.sql for ($after, $through]."""
     params = {"after": after, "through": through, "part": part}
     return _kept(
         ("cut", part, after, through),
-        lambda: con.sql(load_query("client_window_sales"), params=params).to_arrow_table(),
+        lambda: con.sql(load_query("client_month_sales"), params=params).to_arrow_table(),
     )
 
 
